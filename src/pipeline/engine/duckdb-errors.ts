@@ -26,12 +26,13 @@ export function engineErrorFrom(err: unknown, sql: string, origin: SqlOrigin = {
   const kindMatch = /^([A-Za-z ]+?) Error: /.exec(text);
   const kind = kindMatch?.[1] ?? 'Unknown';
   const [head = text] = text.split(/\n\nLINE \d+:/);
-  const message = head.trim();
+  // One line: DuckDB's hints ("Candidate bindings: …") follow on the same line.
+  const message = head.trim().replace(/\s*\n\s*/g, ' ');
   if (kind === 'INTERRUPT' || /^INTERRUPT Error/.test(text)) {
     return new EngineError('CANCELLED', 'The query was cancelled.', { kind: 'Interrupt' });
   }
   if (kind === 'Permission' || /disabled by configuration|configuration has been locked/.test(text)) {
-    return new EngineError('SANDBOX', `${message} ${SANDBOX_HINT}`, { kind: 'Permission' });
+    return new EngineError('SANDBOX', `${message.replace(/[.!]?$/, '.')} ${SANDBOX_HINT}`, { kind: 'Permission' });
   }
   if (kind === 'Out of Memory') {
     return new EngineError(

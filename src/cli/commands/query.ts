@@ -1,0 +1,85 @@
+// `lakehouse query`: runs SQL on the lake's sandboxed explore engine, where each
+// raw source is the view raw.<source>. Rows stream out page by page.
+
+import fs from 'node:fs';
+import { createExploreEngine, openLake } from '../../pipeline';
+import { choiceOption, intOption } from '../command';
+import type { Command } from '../command';
+import { csvLine, jsonRow, OUTPUT_FORMATS, renderTable } from '../output';
+import type { OutputFormat } from '../output';
+import { progressReporter } from '../progress';
+
+const PAGE = 2000;
+const TABLE_DEFAULT_LIMIT = 200;
+
+export const queryCommand: Command = {
+  name: 'query',
+  summary: 'Run SQL on a lake (read-only) and print the result.',
+  description:
+    'Each raw source is a view raw.<source> with the types of sources.yml; lines that do not\n' +
+    'parse are left out of it. Queries may read files inside the lake only, and cannot write\n' +
+    'files or change settings. Pass - as the SQL to read it from standard input.',
+  positionals: [
+    { name: 'lake', description: 'The lake folder.' },
+    { name: 'sql', description: 'The SQL to run (a script runs every statement; the last one is printed).' },
+  ],
+  options: {
+    format: { type: 'string', short: 'f', value: 'table|csv|json', description: 'Output format (default table).' },
+    limit: { type: 'string', value: 'n', description: `Print at most n rows (table default ${TABLE_DEFAULT_LIMIT}, others: all).` },
+  },
+  examples: [
+    'lakehouse query demo-lake "select count(*) as n from raw.activity" --format json',
+    'lakehouse query demo-lake "select * from raw.clubs" --format csv > clubs.csv',
+  ],
+  async run({ args, options, io, signal }) {
+    const format = choiceOption<OutputFormat>(options['format'], 'format', OUTPUT_FORMATS, 'table');
+    const limit = intOption(options['limit'], 'limit', { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? (format === 'table' ? TABLE_DEFAULT_LIMIT : Infinity);
+    const sqlArg = args['sql'] ?? '';
+    const sql = sqlArg === '-' ? fs.readFileSync(0, 'utf8') : sqlArg;
+    const lake = openLake(args['lake'] ?? '');
+    const engine = createExploreEngine(lake);
+    const progress = progressReporter(io, 'running');
+    try {
+      const first = await engine.query(sql, {
+        signal,
+        pageSize: Math.min(PAGE, limit === Infinity ? PAGE : Math.max(1, limit)),
+        onProgress: (p) => progress.update(Math.round(p.percent ?? 0), 100, `${p.rowsProcessed.toLocaleString('en-US')} rows`),
+      });
+      progress.done();
+      const wanted = Math.min(first.totalRows, limit);
+      const pages = async function* (): AsyncGenerator<typeof first.rows> {
+        let offset = 0;
+        let rows = first.rows;
+        while (offset < wanted) {
+          const take = rows.slice(0, wanted - offset);
+          yield take;
+          offset += take.length;
+          if (offset >= wanted || rows.length === 0) break;
+          rows = (await engine.fetch(first.resultId, offset, Math.min(PAGE, wanted - offset), { signal })).rows;
+        }
+      };
+      if (format === 'table') {
+        const all: typeof first.rows = [];
+        for await (const rows of pages()) all.push(...rows);
+        io.out(renderTable(first.columns, all) + '\n');
+        const more = first.totalRows - all.length;
+        const count = `${first.totalRows.toLocaleString('en-US')} row${first.totalRows === 1 ? '' : 's'}`;
+        io.err(`${count}${more > 0 ? ` (${more.toLocaleString('en-US')} not shown: use --limit or --format csv)` : ''} in ${first.elapsedMs} ms\n`);
+      } else if (format === 'csv') {
+        io.out(csvLine(first.columns.map((c) => c.name)));
+        for await (const rows of pages()) io.out(rows.map(csvLine).join(''));
+      } else {
+        io.out('[');
+        let n = 0;
+        for await (const rows of pages()) {
+          for (const row of rows) io.out(`${n++ === 0 ? '\n' : ',\n'}  ${jsonRow(row, first.columns)}`);
+        }
+        io.out(n === 0 ? ']\n' : '\n]\n');
+      }
+      return 0;
+    } finally {
+      progress.done();
+      await engine.dispose();
+    }
+  },
+};

@@ -1,0 +1,22 @@
+// The pipeline's public surface: what src/main and src/cli may import. Anything
+// not exported here is internal to the pipeline.
+
+export * from './errors';
+export { EngineClient } from './engine/client';
+export type { CallOptions, EngineClientOptions } from './engine/client';
+export type { EngineInfo } from './engine/protocol';
+export { defaultEngineSettings } from './engine/settings';
+export type { EngineSettings, SandboxSettings } from './engine/settings';
+export { quoteIdent, quoteLiteral, quoteQualified } from './engine/sql';
+export type { ProjectConfig } from './config/project';
+export type { SourceDef, SourceColumn, SourceFormat } from './config/sources';
+export { lakeLayout, requireLake } from './lake/layout';
+export type { LakeLayout } from './lake/layout';
+export { createExploreEngine, createPipelineEngine, engineSettings, exploreSetupSql, findSource, openLake } from './lake/lake';
+export type { Lake } from './lake/lake';
+export { addDays, initLake, sampleSettingsOf } from './lake/init';
+export type { InitOptions, InitResult } from './lake/init';
+export { listRawFiles } from './lake/raw-files';
+export { rawParseSql, rawViewSql } from './lake/raw-sql';
+export { generateSampleData, readSampleManifest, sampleTemplateDir } from './sample';
+export type { GenerateOptions, GenerateResult, SampleManifest } from './sample';

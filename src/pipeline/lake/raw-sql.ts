@@ -1,0 +1,163 @@
+// SQL that reads raw files with a source's explicit schema. `rawParseSql` keeps
+// every line with the reason it is bad (NULL when good) — the pipeline sends the
+// bad ones to quarantine; `rawViewSql` is the explore view of the good rows.
+// One reason per line, checked in order: malformed, missing, wrong type, unknown value.
+
+import type { SourceColumn, SourceDef } from '../config/sources';
+import { quoteIdent, quoteList, quoteLiteral } from '../engine/sql';
+
+/** The bookkeeping columns every parsed row carries besides the source's own. */
+export const RAW_META_COLUMNS = ['_file', '_line', '_arrival_date', '_raw', '_reason'] as const;
+
+const SNIPPET = 80;
+
+export function rawParseSql(source: SourceDef, files: readonly string[]): string {
+  if (files.length === 0) return emptySql(source);
+  switch (source.format) {
+    case 'jsonl':
+      return jsonlSql(source, files);
+    case 'csv':
+      return csvSql(source, files);
+    case 'parquet':
+      return parquetSql(source, files);
+  }
+}
+
+export function rawViewSql(source: SourceDef, files: readonly string[]): string {
+  const cols = source.columns.map((c) => quoteIdent(c.name)).join(', ');
+  return `SELECT ${cols}, _arrival_date, _file FROM (${rawParseSql(source, files)}) WHERE _reason IS NULL`;
+}
+
+function jsonlSql(source: SourceDef, files: readonly string[]): string {
+  const paths = quoteList(source.columns.map((c) => `$.${c.name}`));
+  const typed = source.columns.map((c, i) => `${jsonCast(i + 1, c)} AS ${quoteIdent(c.name)}`);
+  // A JSON null counts as absent; `_k` holds each field's JSON kind so that 12.5 is
+  // not an INTEGER and "42" is not a number, even where TRY_CAST would accept them.
+  return `SELECT _file, _line, ${arrivalDate('_file')} AS _arrival_date, _raw,
+  CASE WHEN NOT _ok THEN 'malformed JSON: ' || left(_raw, ${SNIPPET})
+${reasonCases(source.columns, (i) => `_p${i}`, (i) => `_v[${i + 1}]`)}
+  END AS _reason,
+  ${source.columns.map((c) => quoteIdent(c.name)).join(', ')}
+FROM (
+  SELECT *, ${source.columns.map((_, i) => `coalesce(_k[${i + 1}], 'NULL') <> 'NULL' AS _p${i}`).join(', ')}, ${typed.join(', ')}
+  FROM (
+    SELECT *,
+      CASE WHEN _ok THEN json_extract_string(_raw, ${paths}) END AS _v,
+      CASE WHEN _ok THEN json_type(_raw, ${paths}) END AS _k
+    FROM (
+      SELECT _file, _line, _raw, json_valid(_raw) AND starts_with(ltrim(_raw), '{') AS _ok
+      FROM (
+        SELECT filename AS _file, unnest(range(1, len(_lines) + 1)) AS _line, unnest(_lines) AS _raw
+        FROM (SELECT filename, string_split(replace(content, chr(13), ''), chr(10)) AS _lines
+              FROM read_text(${quoteList(files)}))
+      )
+      WHERE trim(_raw) <> ''
+    )
+  )
+)`;
+}
+
+const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT']);
+const NUMBER_TYPES = new Set(['FLOAT', 'REAL', 'DOUBLE']);
+
+/** The typed value of field i (1-based), NULL unless its JSON kind fits the declared type. */
+function jsonCast(i: number, col: SourceColumn): string {
+  const v = `_v[${i}]`;
+  const k = `_k[${i}]`;
+  if (col.type === 'JSON') return v;
+  if (col.type === 'VARCHAR') return `CASE WHEN ${k} = 'VARCHAR' THEN ${v} END`;
+  if (col.type === 'BOOLEAN') return `CASE WHEN ${k} = 'BOOLEAN' THEN TRY_CAST(${v} AS BOOLEAN) END`;
+  if (INTEGER_TYPES.has(col.type)) return `CASE WHEN ${k} IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(${v} AS ${col.type}) END`;
+  if (NUMBER_TYPES.has(col.type) || col.type.startsWith('DECIMAL')) {
+    return `CASE WHEN ${k} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(${v} AS ${col.type}) END`;
+  }
+  // Dates, times, timestamps and UUIDs are JSON strings.
+  return `CASE WHEN ${k} = 'VARCHAR' THEN TRY_CAST(${v} AS ${col.type}) END`;
+}
+
+function csvSql(source: SourceDef, files: readonly string[]): string {
+  const names = source.columns.map((c) => c.name);
+  const typed = source.columns.map((c) => `${castText(quoteIdent(c.name), c)} AS ${quoteIdent(c.name)}`);
+  const rawText = `concat_ws(${quoteLiteral(source.csv.delimiter)}, ${names.map((n) => `coalesce(${quoteIdent(n)}, '')`).join(', ')})`;
+  const options = [
+    `header = ${source.csv.header}`,
+    `delim = ${quoteLiteral(source.csv.delimiter)}`,
+    'all_varchar = true',
+    'filename = true',
+    'ignore_errors = true',
+    ...(source.csv.header ? [] : [`names = ${quoteList(names)}`]),
+  ];
+  return `SELECT _file, NULL::BIGINT AS _line, ${arrivalDate('_file')} AS _arrival_date, _raw,
+  CASE WHEN false THEN NULL
+${reasonCases(source.columns, (i) => `_t${i} IS NOT NULL`, (i) => `_t${i}`)}
+  END AS _reason,
+  ${names.map(quoteIdent).join(', ')}
+FROM (
+  SELECT filename AS _file, ${rawText} AS _raw,
+    ${source.columns.map((c, i) => `${quoteIdent(c.name)} AS _t${i}`).join(', ')},
+    ${typed.join(', ')}
+  FROM read_csv(${quoteList(files)}, ${options.join(', ')})
+)`;
+}
+
+function parquetSql(source: SourceDef, files: readonly string[]): string {
+  const typed = source.columns.map(
+    (c, i) => `TRY_CAST(_t${i} AS ${c.type}) AS ${quoteIdent(c.name)}`,
+  );
+  return `SELECT _file, _line, ${arrivalDate('_file')} AS _arrival_date, _raw,
+  CASE WHEN false THEN NULL
+${reasonCases(source.columns, (i) => `_t${i} IS NOT NULL`, (i) => `_t${i}`)}
+  END AS _reason,
+  ${source.columns.map((c) => quoteIdent(c.name)).join(', ')}
+FROM (
+  SELECT filename AS _file, file_row_number + 1 AS _line, NULL::VARCHAR AS _raw,
+    ${source.columns.map((c, i) => `CAST(${quoteIdent(c.name)} AS VARCHAR) AS _t${i}`).join(', ')},
+    ${typed.join(', ')}
+  FROM read_parquet(${quoteList(files)}, union_by_name = true, filename = true, file_row_number = true)
+)`;
+}
+
+function emptySql(source: SourceDef): string {
+  const cols = source.columns.map((c) => `NULL::${c.type} AS ${quoteIdent(c.name)}`).join(', ');
+  return `SELECT NULL::VARCHAR AS _file, NULL::BIGINT AS _line, NULL::DATE AS _arrival_date, NULL::VARCHAR AS _raw, NULL::VARCHAR AS _reason, ${cols} WHERE false`;
+}
+
+/** CSV text → declared type: a string column takes any text; the rest must cast cleanly. */
+function castText(expr: string, col: SourceColumn): string {
+  if (col.type === 'VARCHAR' || col.type === 'JSON') return expr;
+  return `TRY_CAST(${expr} AS ${col.type})`;
+}
+
+/**
+ * The CASE arms after "malformed": missing required, then wrong type, then
+ * unknown value. `present(i)` is SQL true when field i has a non-null value,
+ * `text(i)` its text as found in the file.
+ */
+function reasonCases(
+  columns: readonly SourceColumn[],
+  present: (i: number) => string,
+  text: (i: number) => string,
+): string {
+  const arms: string[] = [];
+  columns.forEach((c, i) => {
+    if (c.required) arms.push(`    WHEN NOT (${present(i)}) THEN ${quoteLiteral(`missing required field ${c.name}`)}`);
+  });
+  columns.forEach((c, i) => {
+    if (c.type === 'JSON') return;
+    arms.push(
+      `    WHEN ${present(i)} AND ${quoteIdent(c.name)} IS NULL THEN ${quoteLiteral(`wrong type for ${c.name}: expected ${c.type}, got `)} || left(coalesce(${text(i)}, ''), ${SNIPPET})`,
+    );
+  });
+  columns.forEach((c) => {
+    if (!c.acceptedValues || c.acceptedValues.length === 0) return;
+    const values = c.acceptedValues.map((v) => (typeof v === 'string' ? quoteLiteral(v) : String(v))).join(', ');
+    arms.push(
+      `    WHEN ${quoteIdent(c.name)} IS NOT NULL AND ${quoteIdent(c.name)} NOT IN (${values}) THEN ${quoteLiteral(`unknown value for ${c.name}: `)} || left(CAST(${quoteIdent(c.name)} AS VARCHAR), ${SNIPPET})`,
+    );
+  });
+  return arms.join('\n');
+}
+
+function arrivalDate(fileExpr: string): string {
+  return `TRY_CAST(regexp_extract(${fileExpr}, 'dt=(\\d{4}-\\d{2}-\\d{2})', 1) AS DATE)`;
+}
