@@ -30,7 +30,7 @@ export async function tableHistory(table: DeltaTable, opts: { limit?: number } =
     const ci = info && 'commitInfo' in info ? info.commitInfo : {};
     out.push({
       version,
-      timestamp: commitTimestamp(actions, c.mtimeMs),
+      timestamp: await commitTimestamp(table, c.file, actions),
       operation: typeof ci.operation === 'string' ? ci.operation : 'UNKNOWN',
       operationParameters: ci.operationParameters ?? {},
       operationMetrics: ci.operationMetrics ?? {},

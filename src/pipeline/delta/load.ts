@@ -23,8 +23,8 @@ export async function loadSnapshot(table: DeltaTable, opts: SnapshotOptions = {}
   }
   const version = opts.timestamp !== undefined ? await versionAt(table, listing, toMillis(opts.timestamp)) : opts.version;
   const segment = segmentFor(listing, root, version);
-  const commits: { version: number; actions: DeltaAction[]; mtimeMs: number }[] = [];
-  for (const c of segment.commits) commits.push({ version: c.version, actions: await readCommit(table, c.file), mtimeMs: c.mtimeMs });
+  const commits: { version: number; file: string; actions: DeltaAction[] }[] = [];
+  for (const c of segment.commits) commits.push({ ...c, actions: await readCommit(table, c.file) });
   const checkpointActions = segment.checkpoint ? await readCheckpoint(table.storage, table.engine, segment.checkpoint) : [];
   const state = replay([...commits.reverse().map((c) => c.actions), checkpointActions]);
   if (!state.protocol || !state.metadata) {
@@ -41,7 +41,7 @@ export async function loadSnapshot(table: DeltaTable, opts: SnapshotOptions = {}
   const newest = commits[0];
   const timestamp =
     newest && newest.version === segment.version
-      ? commitTimestamp(newest.actions, newest.mtimeMs)
+      ? await commitTimestamp(table, newest.file, newest.actions)
       : await timestampOf(table, listing, segment.version);
   return {
     table,
@@ -71,7 +71,7 @@ export async function readCommit(table: DeltaTable, file: string): Promise<Delta
 }
 
 /** inCommitTimestamp when the table keeps them, else commitInfo.timestamp, else the file's mtime. */
-export function commitTimestamp(actions: readonly DeltaAction[], mtimeMs: number): number {
+export async function commitTimestamp(table: DeltaTable, file: string, actions: readonly DeltaAction[]): Promise<number> {
   for (const a of actions) {
     if ('commitInfo' in a) {
       const info: CommitInfo = a.commitInfo;
@@ -79,13 +79,13 @@ export function commitTimestamp(actions: readonly DeltaAction[], mtimeMs: number
       if (typeof t === 'number') return t;
     }
   }
-  return mtimeMs;
+  return (await table.storage.stat(file))?.mtimeMs ?? 0;
 }
 
 async function timestampOf(table: DeltaTable, listing: LogListing, version: number): Promise<number> {
   const c = listing.commits.get(version);
   if (!c) return 0;
-  return commitTimestamp(await readCommit(table, c.file), c.mtimeMs);
+  return commitTimestamp(table, c.file, await readCommit(table, c.file));
 }
 
 function toMillis(t: number | string): number {

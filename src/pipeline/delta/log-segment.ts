@@ -18,11 +18,12 @@ export interface LogSegment {
   version: number;
   checkpoint: CheckpointRef | null;
   /** Commits after the checkpoint up to `version`, ascending. */
-  commits: { version: number; file: string; mtimeMs: number }[];
+  commits: { version: number; file: string }[];
 }
 
 export interface LogListing {
-  commits: Map<number, { file: string; mtimeMs: number }>;
+  /** Commit files by version (paths relative to the table root). */
+  commits: Map<number, { file: string }>;
   checkpoints: CheckpointRef[];
 }
 
@@ -35,15 +36,16 @@ export class TableNotFoundError extends NotFoundError {
 }
 
 export async function listLog(storage: Storage): Promise<LogListing> {
-  const entries = await storage.list(LOG_DIR);
-  const commits = new Map<number, { file: string; mtimeMs: number }>();
+  // Names only: a stat per entry would dominate the load of a long log.
+  const entries = await storage.listNames(LOG_DIR);
+  const commits = new Map<number, { file: string }>();
   const parts = new Map<string, LogFile[]>();
   const checkpoints: CheckpointRef[] = [];
   for (const e of entries) {
     if (e.isDirectory) continue;
     const f = parseLogFileName(e.name);
     if (!f) continue;
-    if (f.kind === 'commit') commits.set(f.version, { file: `${LOG_DIR}/${f.name}`, mtimeMs: e.mtimeMs });
+    if (f.kind === 'commit') commits.set(f.version, { file: `${LOG_DIR}/${f.name}` });
     else if (f.kind === 'checkpointV2') checkpoints.push({ version: f.version, kind: 'v2', files: [`${LOG_DIR}/${f.name}`] });
     else if (f.kind === 'checkpoint') {
       const key = `${f.version}/${f.parts}`;
