@@ -3,7 +3,7 @@
 // usage errors (exit 2). Commands return an exit code; they never call exit.
 
 import { parseArgs } from 'node:util';
-import { UsageError } from '../pipeline';
+import { isDate, UsageError } from '../pipeline';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -124,7 +124,7 @@ export function intOption(
 
 export function dateOption(value: string | boolean | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !isValidDate(value)) {
+  if (typeof value !== 'string' || !isDate(value)) {
     throw new UsageError(`--${name} must be a date like 2024-05-01 (got ${String(value)}).`);
   }
   return value;
@@ -134,10 +134,4 @@ export function choiceOption<T extends string>(value: string | boolean | undefin
   if (value === undefined) return fallback;
   if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`--${name} must be one of ${choices.join(', ')} (got ${String(value)}).`);
-}
-
-function isValidDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors';
+import { addDays } from '../runner/intervals';
 import { generateSampleData, readSampleManifest, sampleTemplateDir } from '../sample';
 import type { GenerateResult } from '../sample';
 import { lakeLayout } from './layout';
@@ -89,10 +90,4 @@ export async function initLake(opts: InitOptions): Promise<InitResult> {
 export async function sampleSettingsOf(layout: LakeLayout): Promise<{ seed?: number; eventsPerDay?: number }> {
   const manifest = await readSampleManifest(layout.root);
   return manifest ? { seed: manifest.seed, eventsPerDay: manifest.events_per_day } : {};
-}
-
-export function addDays(date: string, n: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
 }
