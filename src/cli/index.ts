@@ -8,9 +8,10 @@ import { CliUsageError, commandHelp, parseCommandLine } from './command';
 import type { Command, Io } from './command';
 import { generateCommand } from './commands/generate';
 import { initCommand } from './commands/init';
+import { deltaCommands } from './commands/delta';
 import { queryCommand } from './commands/query';
 
-const COMMANDS: readonly Command[] = [initCommand, generateCommand, queryCommand];
+const COMMANDS: readonly Command[] = [initCommand, generateCommand, queryCommand, ...deltaCommands];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -28,12 +29,21 @@ function mainHelp(): string {
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  const [first, second] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     io.out(mainHelp());
-    return name === undefined ? 2 : 0;
+    return first === undefined ? 2 : 0;
   }
-  if (name === '--version' || name === '-v') {
+  // Command groups (`delta snapshot`) are named by their first two words.
+  const grouped = COMMANDS.some((c) => c.name === `${first} ${second ?? ''}`);
+  const name = grouped ? `${first} ${second ?? ''}` : first;
+  const rest = argv.slice(grouped ? 2 : 1);
+  const group = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+  if (!grouped && group.length > 0) {
+    io.err(`lakehouse ${first}: choose one of ${group.map((c) => c.name.split(' ')[1]).join(', ')}. See lakehouse --help.\n`);
+    return 2;
+  }
+  if (first === '--version' || first === '-v') {
     io.out(`${process.env['npm_package_version'] ?? '0.1.0'}\n`);
     return 0;
   }

@@ -111,3 +111,26 @@ export function toWire(err: unknown): WireError {
 export function isCancelled(err: unknown): boolean {
   return err instanceof PipelineError && err.code === 'CANCELLED';
 }
+
+/** A concurrent writer won the commit race in a way this write cannot build on; running it again usually succeeds. */
+export class CommitConflictError extends PipelineError {
+  override readonly name = 'CommitConflictError';
+  constructor(
+    table: string,
+    message: string,
+    details?: { winning?: number; retryable?: boolean; [k: string]: unknown },
+  ) {
+    super('CONFLICT', message, { table, ...details });
+  }
+}
+
+/** Models depend on each other in a loop, so no build order exists; `cycle` lists it, first name repeated last. */
+export class DependencyCycleError extends PipelineError {
+  override readonly name = 'DependencyCycleError';
+  constructor(
+    readonly cycle: readonly string[],
+    message: string,
+  ) {
+    super('CONFIG', message, { cycle });
+  }
+}

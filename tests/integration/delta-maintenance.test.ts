@@ -14,10 +14,14 @@ import type { Snapshot } from '../../src/pipeline/delta/snapshot';
 import { localTable } from '../../src/pipeline/delta/table';
 import { vacuum } from '../../src/pipeline/delta/vacuum';
 
-const TESTDATA = process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA =
+  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
 const present = fs.existsSync(TESTDATA);
-if (!present) console.log(`skipping Delta maintenance tests: ${TESTDATA} does not exist (set LAKEHOUSE_DELTA_TESTDATA)`);
-const tables = present ? fs.readdirSync(TESTDATA).filter((t) => fs.existsSync(path.join(TESTDATA, t, 'expected.json'))) : [];
+if (!present)
+  console.log(`skipping Delta maintenance tests: ${TESTDATA} does not exist (set LAKEHOUSE_DELTA_TESTDATA)`);
+const tables = present
+  ? fs.readdirSync(TESTDATA).filter((t) => fs.existsSync(path.join(TESTDATA, t, 'expected.json')))
+  : [];
 
 let engine: EngineClient;
 let work: string;
@@ -33,7 +37,10 @@ afterAll(async () => {
 
 /** A writable copy of a reference table; `jsonOnly` drops its checkpoints so replay uses commits alone. */
 function copyTable(name: string, jsonOnly: boolean): string {
-  const dest = path.join(work, `${name}-${jsonOnly ? 'json' : 'copy'}-${Math.random().toString(36).slice(2)}`);
+  const dest = path.join(
+    work,
+    `${name}-${jsonOnly ? 'json' : 'copy'}-${Math.random().toString(36).slice(2)}`,
+  );
   fs.cpSync(path.join(TESTDATA, name), dest, { recursive: true });
   fs.chmodSync(dest, 0o755);
   // Copies are new files; date them back as the originals were written long ago.
@@ -45,7 +52,8 @@ function copyTable(name: string, jsonOnly: boolean): string {
   }
   if (jsonOnly) {
     const log = path.join(dest, '_delta_log');
-    for (const f of fs.readdirSync(log)) if (f.includes('.checkpoint.') || f === '_last_checkpoint') fs.rmSync(path.join(log, f));
+    for (const f of fs.readdirSync(log))
+      if (f.includes('.checkpoint.') || f === '_last_checkpoint') fs.rmSync(path.join(log, f));
     fs.rmSync(path.join(log, '_sidecars'), { recursive: true, force: true });
   }
   return dest;
@@ -56,7 +64,15 @@ function essence(s: Snapshot): unknown {
     version: s.version,
     protocol: s.protocol,
     metadata: s.metadata,
-    files: s.files.map((f) => [fileKey(decodePath(f.path), f.deletionVector), f.size, JSON.stringify(f.partitionValues), f.stats ?? null, f.deletionVector ?? null]).sort(),
+    files: s.files
+      .map((f) => [
+        fileKey(decodePath(f.path), f.deletionVector),
+        f.size,
+        JSON.stringify(f.partitionValues),
+        f.stats ?? null,
+        f.deletionVector ?? null,
+      ])
+      .sort(),
     appVersions: [...s.appVersions].sort(),
   };
 }
@@ -69,11 +85,15 @@ describe.skipIf(!present)('checkpoints we write', () => {
     const cp = await writeCheckpoint(table);
     expect(cp.written).toBe(true);
     expect(cp.version).toBe(before.version);
-    const last = JSON.parse(fs.readFileSync(path.join(dir, '_delta_log/_last_checkpoint'), 'utf8')) as Record<string, number>;
+    const last = JSON.parse(fs.readFileSync(path.join(dir, '_delta_log/_last_checkpoint'), 'utf8')) as Record<
+      string,
+      number
+    >;
     expect(last['version']).toBe(before.version);
     expect(last['numOfAddFiles']).toBe(before.files.length);
     // Only the checkpoint is needed now: hide the commits it covers.
-    for (let v = 0; v <= before.version; v++) fs.rmSync(path.join(dir, '_delta_log', `${String(v).padStart(20, '0')}.json`));
+    for (let v = 0; v <= before.version; v++)
+      fs.rmSync(path.join(dir, '_delta_log', `${String(v).padStart(20, '0')}.json`));
     const after = await loadSnapshot(table);
     expect(essence(after)).toEqual(essence(before));
     // Writing it again is a no-op.
@@ -102,9 +122,18 @@ describe.skipIf(!present)('history', () => {
     const history = await tableHistory(table);
     expect(history.map((h) => h.version)).toEqual([13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
     const commit0 = JSON.parse(
-      fs.readFileSync(path.join(TESTDATA, 'basic-with-inserts-deletes-checkpoint/_delta_log/00000000000000000000.json'), 'utf8').split('\n')[0] ?? '{}',
+      fs
+        .readFileSync(
+          path.join(TESTDATA, 'basic-with-inserts-deletes-checkpoint/_delta_log/00000000000000000000.json'),
+          'utf8',
+        )
+        .split('\n')[0] ?? '{}',
     ) as { commitInfo: { operation: string; timestamp: number } };
-    expect(history.at(-1)).toMatchObject({ version: 0, operation: commit0.commitInfo.operation, timestamp: commit0.commitInfo.timestamp });
+    expect(history.at(-1)).toMatchObject({
+      version: 0,
+      operation: commit0.commitInfo.operation,
+      timestamp: commit0.commitInfo.timestamp,
+    });
     expect(history.some((h) => h.operation === 'DELETE')).toBe(true);
     expect(await tableHistory(table, { limit: 2 })).toHaveLength(2);
   });
@@ -137,7 +166,9 @@ describe.skipIf(!present)('vacuum', () => {
     expect((await vacuum(table, { retentionHours: 0 })).files).toEqual(['part-99999-orphan.snappy.parquet']);
     const after = await loadSnapshot(table);
     for (const f of after.files) expect(fs.existsSync(path.join(dir, decodePath(f.path)))).toBe(true);
-    const { rows } = await engine.read(`SELECT count(*)::INTEGER FROM read_parquet([${after.files.map((f) => `'${path.join(dir, decodePath(f.path))}'`).join(', ')}])`);
+    const { rows } = await engine.read(
+      `SELECT count(*)::INTEGER FROM read_parquet([${after.files.map((f) => `'${path.join(dir, decodePath(f.path))}'`).join(', ')}])`,
+    );
     expect(rows[0]?.[0]).toBe(JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')).row_count);
   });
 
@@ -149,7 +180,9 @@ describe.skipIf(!present)('vacuum', () => {
     for (const f of snap.files) expect(fs.existsSync(path.join(dir, decodePath(f.path)))).toBe(true);
     expect(done.files.every((f) => !f.startsWith('_delta_log'))).toBe(true);
     const dvs = fs.readdirSync(dir).filter((f) => f.startsWith('deletion_vector_'));
-    expect(dvs.length).toBe(new Set(snap.files.filter((f) => f.deletionVector).map((f) => f.deletionVector?.pathOrInlineDv)).size);
+    expect(dvs.length).toBe(
+      new Set(snap.files.filter((f) => f.deletionVector).map((f) => f.deletionVector?.pathOrInlineDv)).size,
+    );
   });
 
   it('refuses a negative retention', async () => {

@@ -11,20 +11,29 @@ import { loadSnapshot } from '../../src/pipeline/delta/load';
 import { fieldId, physicalName, typeName } from '../../src/pipeline/delta/schema';
 import { localTable } from '../../src/pipeline/delta/table';
 
-const TESTDATA = process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA =
+  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
 const present = fs.existsSync(TESTDATA);
-if (!present) console.log(`skipping the Delta reference tables: ${TESTDATA} does not exist (set LAKEHOUSE_DELTA_TESTDATA)`);
+if (!present)
+  console.log(
+    `skipping the Delta reference tables: ${TESTDATA} does not exist (set LAKEHOUSE_DELTA_TESTDATA)`,
+  );
 
 interface Expected {
   latest_version: number;
-  versions: Record<string, { live_file_count: number; live_files?: string[]; columns?: string[]; protocol?: Record<string, unknown> }>;
+  versions: Record<
+    string,
+    { live_file_count: number; live_files?: string[]; columns?: string[]; protocol?: Record<string, unknown> }
+  >;
   partition_columns: string[];
   schema: { name: string; type: string; nullable: boolean; physical_name?: string; field_id?: number }[];
   protocol: Record<string, unknown>;
   checkpoints?: { version: number; kind: string }[];
 }
 
-const tables = present ? fs.readdirSync(TESTDATA).filter((t) => fs.existsSync(path.join(TESTDATA, t, 'expected.json'))) : [];
+const tables = present
+  ? fs.readdirSync(TESTDATA).filter((t) => fs.existsSync(path.join(TESTDATA, t, 'expected.json')))
+  : [];
 let engine: EngineClient;
 
 beforeAll(() => {
@@ -42,12 +51,15 @@ describe.skipIf(!present)('log replay of the reference tables', () => {
       expect(snap.version).toBe(Number(v));
       expect(snap.files.length, `${name} v${v} live files`).toBe(exp.live_file_count);
       if (exp.live_files) {
-        expect(snap.files.map((f) => decodePath(f.path)).sort(), `${name} v${v}`).toEqual([...exp.live_files].sort());
+        expect(snap.files.map((f) => decodePath(f.path)).sort(), `${name} v${v}`).toEqual(
+          [...exp.live_files].sort(),
+        );
       }
       if (exp.protocol) expect(snap.protocol).toMatchObject(exp.protocol);
       if (exp.columns) expect(snap.schema.fields.map((f) => f.name)).toEqual(exp.columns);
       // Every live file exists on disk (the path is decoded exactly once).
-      for (const f of snap.files) expect(fs.existsSync(path.join(dir, decodePath(f.path))), decodePath(f.path)).toBe(true);
+      for (const f of snap.files)
+        expect(fs.existsSync(path.join(dir, decodePath(f.path))), decodePath(f.path)).toBe(true);
     }
     const latest = await loadSnapshot(table);
     expect(latest.version).toBe(expected.latest_version);
@@ -74,12 +86,16 @@ describe.skipIf(!present)('log replay of the reference tables', () => {
       expect((await loadSnapshot(table, { timestamp: t })).version).toBe(v);
       expect((await loadSnapshot(table, { timestamp: new Date(t + 1).toISOString() })).version).toBe(v);
     }
-    await expect(loadSnapshot(table, { timestamp: (stamps[0] ?? 0) - 1 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(loadSnapshot(table, { timestamp: (stamps[0] ?? 0) - 1 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(loadSnapshot(table, { version: 3 })).rejects.toThrow(/versions up to 2/);
     await expect(loadSnapshot(table, { timestamp: 'yesterday' })).rejects.toThrow(/is not a timestamp/);
   });
 
   it('says clearly when a folder is not a Delta table', async () => {
-    await expect(loadSnapshot(localTable(path.join(TESTDATA, 'nope'), engine))).rejects.toThrow(/is not a Delta table/);
+    await expect(loadSnapshot(localTable(path.join(TESTDATA, 'nope'), engine))).rejects.toThrow(
+      /is not a Delta table/,
+    );
   });
 });

@@ -2,7 +2,7 @@
 // raw source is the view raw.<source>. Rows stream out page by page.
 
 import fs from 'node:fs';
-import { createExploreEngine, openLake } from '../../pipeline';
+import { ExploreSession, openLake } from '../../pipeline';
 import { choiceOption, intOption } from '../command';
 import type { Command } from '../command';
 import { csvLine, jsonRow, OUTPUT_FORMATS, renderTable } from '../output';
@@ -16,9 +16,11 @@ export const queryCommand: Command = {
   name: 'query',
   summary: 'Run SQL on a lake (read-only) and print the result.',
   description:
-    'Each raw source is a view raw.<source> with the types of sources.yml; lines that do not\n' +
-    'parse are left out of it. Queries may read files inside the lake only, and cannot write\n' +
-    'files or change settings. Pass - as the SQL to read it from standard input.',
+    'Each raw source is a view raw.<source> with the types of sources.yml (lines that do not\n' +
+    'parse are left out), and each table a view <layer>.<name> over its current Delta version;\n' +
+    "time travel with `FROM core.t VERSION AS OF 3` or `TIMESTAMP AS OF '2024-05-01 10:00:00'`.\n" +
+    'Queries may read files inside the lake only, and cannot write files or change settings.\n' +
+    'Pass - as the SQL to read it from standard input.',
   positionals: [
     { name: 'lake', description: 'The lake folder.' },
     { name: 'sql', description: 'The SQL to run (a script runs every statement; the last one is printed).' },
@@ -37,10 +39,12 @@ export const queryCommand: Command = {
     const sqlArg = args['sql'] ?? '';
     const sql = sqlArg === '-' ? fs.readFileSync(0, 'utf8') : sqlArg;
     const lake = openLake(args['lake'] ?? '');
-    const engine = createExploreEngine(lake);
+    const session = await ExploreSession.open(lake);
+    const engine = session.engine;
+    for (const p of session.problems) io.err(`warning: ${p.table} is not queryable: ${p.message}\n`);
     const progress = progressReporter(io, 'running');
     try {
-      const first = await engine.query(sql, {
+      const first = await session.query(sql, {
         signal,
         pageSize: Math.min(PAGE, limit === Infinity ? PAGE : Math.max(1, limit)),
         onProgress: (p) => progress.update(Math.round(p.percent ?? 0), 100, `${p.rowsProcessed.toLocaleString('en-US')} rows`),
@@ -79,7 +83,7 @@ export const queryCommand: Command = {
       return 0;
     } finally {
       progress.done();
-      await engine.dispose();
+      await session.dispose();
     }
   },
 };

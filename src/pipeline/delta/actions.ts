@@ -3,6 +3,8 @@
 // on-disk keys live in ACTION_KEYS so nothing else spells them. Unknown keys are
 // kept (`extra`) and unknown actions ignored, as the protocol asks of readers.
 
+import { PipelineError } from '../errors';
+
 export const ACTION_KEYS = {
   protocol: 'protocol',
   metaData: 'metaData',
@@ -181,13 +183,21 @@ export function serializeCommit(actions: readonly DeltaAction[]): string {
 
 /** Percent-decodes an add/remove path exactly once ('+' stays '+'). */
 export function decodePath(path: string): string {
-  return decodeURIComponent(path);
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new PipelineError('IO', `The Delta log names a file with a malformed percent-encoding: '${path}'. The log is corrupt at that entry.`);
+  }
 }
 
-/** Percent-encodes a relative path the way Spark writers do (safe chars and '/' kept). */
+/**
+ * Percent-encodes a relative path as a URI path, the way Spark (Hadoop's Path)
+ * does: characters legal in a URI path segment stay — so `dt=2024-05-01` and
+ * `a+b` are written as they are — everything else is %XX (UTF-8).
+ */
 export function encodePath(relative: string): string {
   return relative
     .split('/')
-    .map((seg) => encodeURIComponent(seg).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .map((seg) => encodeURIComponent(seg).replace(/%(2B|3D|3A|40|24|26|2C|3B)/g, (m) => decodeURIComponent(m)))
     .join('/');
 }

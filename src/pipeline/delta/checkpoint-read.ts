@@ -10,6 +10,7 @@ import { PipelineError } from '../errors';
 import { ACTION_KEYS, parseCommit } from './actions';
 import type { DeltaAction, Sidecar } from './actions';
 import type { CheckpointRef } from './log-segment';
+import { globEscape } from './scan';
 import { LOG_DIR, SIDECARS_DIR } from './log-path';
 import type { Storage } from './storage';
 
@@ -38,7 +39,7 @@ async function readParquetActions(engine: EngineClient, files: string[]): Promis
   let present: Set<string>;
   try {
     const schema = await engine.read(
-      `SELECT DISTINCT name FROM parquet_schema(${quoteList(files)}) WHERE name IN (${CHECKPOINT_COLUMNS.map(quoteLiteral).join(', ')})`,
+      `SELECT DISTINCT name FROM parquet_schema(${quoteList(files.map(globEscape))}) WHERE name IN (${CHECKPOINT_COLUMNS.map(quoteLiteral).join(', ')})`,
     );
     present = new Set(schema.rows.map((r) => String(r[0])));
   } catch (err) {
@@ -52,7 +53,7 @@ async function readParquetActions(engine: EngineClient, files: string[]): Promis
   const select = cols.map((c) => `to_json(${quoteIdent(c)})::VARCHAR AS ${quoteIdent(c)}`).join(', ');
   const where = cols.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' OR ');
   const { rows } = await engine.read(
-    `SELECT ${select} FROM read_parquet(${quoteList(files)}, union_by_name = true) WHERE ${where}`,
+    `SELECT ${select} FROM read_parquet(${quoteList(files.map(globEscape))}, union_by_name = true, hive_partitioning = false) WHERE ${where}`,
     { maxRows: 50_000_000 },
   );
   const actions: DeltaAction[] = [];

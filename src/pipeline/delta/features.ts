@@ -14,8 +14,17 @@ export const SUPPORTED_READER_FEATURES = new Set([
   'vacuumProtocolCheck',
 ]);
 
-/** Writer features our writer honours (we only write tables with none of the others). */
-export const SUPPORTED_WRITER_FEATURES = new Set(['appendOnly']);
+/** Writer features our writer honours; a table with any other is not written to. */
+export const SUPPORTED_WRITER_FEATURES = new Set([
+  'appendOnly', // overwrite and partition replaces are refused on append-only tables
+  'invariants', // tables whose columns declare one are refused (write-schema.ts)
+  'timestampNtz',
+  'changeDataFeed', // whole-file adds and removes need no change-data files
+  'deletionVectors', // files are removed with their DV; none are written
+  'domainMetadata',
+  'vacuumProtocolCheck',
+  'inCommitTimestamp',
+]);
 
 export class UnsupportedFeatureError extends PipelineError {
   override readonly name = 'UnsupportedFeatureError';

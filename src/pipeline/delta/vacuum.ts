@@ -9,7 +9,8 @@
 import { UsageError } from '../errors';
 import { decodePath } from './actions';
 import { retentionMs } from './checkpoint-write';
-import { dvRelativePath } from './dv-path';
+import { dvRelativePath } from './deletion-vectors';
+import type { DeletionVectorDescriptor } from './actions';
 import { loadSnapshot } from './load';
 import type { Storage } from './storage';
 import type { DeltaTable } from './table';
@@ -44,18 +45,12 @@ export async function vacuum(table: DeltaTable, opts: VacuumOptions = {}): Promi
   const keep = new Set<string>();
   for (const add of snapshot.files) {
     keep.add(decodePath(add.path));
-    if (add.deletionVector) {
-      const dv = dvRelativePath(add.deletionVector);
-      if (dv) keep.add(dv);
-    }
+    if (add.deletionVector) keepDv(keep, add.deletionVector);
   }
   for (const r of snapshot.tombstones) {
     if ((r.deletionTimestamp ?? 0) > cutoff) {
       keep.add(decodePath(r.path));
-      if (r.deletionVector) {
-        const dv = dvRelativePath(r.deletionVector);
-        if (dv) keep.add(dv);
-      }
+      if (r.deletionVector) keepDv(keep, r.deletionVector);
     }
   }
   const files: string[] = [];
@@ -68,6 +63,11 @@ export async function vacuum(table: DeltaTable, opts: VacuumOptions = {}): Promi
   files.sort();
   if (!opts.dryRun) for (const f of files) await table.storage.delete(f);
   return { files, bytes, dryRun: opts.dryRun === true, retentionHours: retention / 3.6e6 };
+}
+
+/** Only UUID-named deletion vectors live in the table folder ('i' is inline, 'p' absolute). */
+function keepDv(keep: Set<string>, dv: DeletionVectorDescriptor): void {
+  if (dv.storageType === 'u') keep.add(dvRelativePath(dv));
 }
 
 /**

@@ -32,6 +32,8 @@ export interface CallOptions {
 
 /** How long a cancelled call waits for DuckDB to confirm the interrupt before giving up on it. */
 const CANCEL_GRACE_MS = 1000;
+/** How long a retired worker may take to finish its interrupted native calls before it is ended anyway. */
+const RETIRE_GRACE_MS = 10_000;
 
 interface Pending {
   method: EngineMethod;
@@ -114,26 +116,53 @@ export class EngineClient implements Disposable {
 
   /**
    * Stops the worker as a crash would: every pending call fails with CRASHED at
-   * once. A thread cannot end while DuckDB holds it in a native call, so running
-   * queries are interrupted first; the thread then exits in the background.
+   * once; the thread itself is retired in the background (see `retire`).
    */
   terminate(): void {
     const worker = this.worker;
     if (!worker) return;
-    for (const id of this.pending.keys()) worker.postMessage({ id: ++this.seq, kind: 'interrupt', args: { target: id } });
+    const inFlight = [...this.pending.keys()];
     this.onExit(worker, 'it was stopped');
-    void worker.terminate();
+    void this.retire(worker, inFlight);
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     const worker = this.worker;
+    const inFlight = [...this.pending.keys()];
     this.worker = null;
     this.started = null;
-    if (worker) for (const id of this.pending.keys()) worker.postMessage({ id: ++this.seq, kind: 'interrupt', args: { target: id } });
     this.failAll(new CancelledError(`The ${this.name} engine was closed.`));
-    await worker?.terminate();
+    if (worker) await this.retire(worker, inFlight);
+  }
+
+  /**
+   * Ends a worker thread safely. Tearing a thread down while DuckDB is inside a
+   * native call can take the whole process with it, so its running requests are
+   * interrupted first and the thread ends once each has answered (DuckDB stops
+   * within milliseconds), or after a grace period at the latest.
+   */
+  private retire(worker: Worker, inFlight: readonly number[]): Promise<void> {
+    const left = new Set(inFlight);
+    return new Promise<void>((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.terminate().then(() => resolve(), () => resolve());
+      };
+      const onMessage = (reply: EngineReply): void => {
+        if (reply.kind !== 'progress') left.delete(reply.id);
+        if (left.size === 0) finish();
+      };
+      const timer = setTimeout(finish, RETIRE_GRACE_MS);
+      if (left.size === 0) {
+        finish();
+        return;
+      }
+      worker.on('message', onMessage);
+      for (const id of inFlight) worker.postMessage({ id: ++this.seq, kind: 'interrupt', args: { target: id } });
+    });
   }
 
   private ensureStarted(): Promise<EngineInfo> {
