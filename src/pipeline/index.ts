@@ -28,3 +28,4 @@ export { generateSampleData, readSampleManifest, sampleTemplateDir } from './sam
 export type { GenerateOptions, GenerateResult, SampleManifest } from './sample';
 export * as deltaTools from './delta/index';
 export type { SnapshotOptions } from './delta/snapshot';
+export * from './models';
