@@ -27,13 +27,18 @@ async function median(n: number, fn: () => Promise<unknown>): Promise<number> {
 
 const offsets = { first: 0, middle: Math.floor(ROWS / 2), last: ROWS - PAGE };
 
-const engine = new EngineClient({ name: 'explore', settings: defaultEngineSettings('explore'), sandbox: null });
+const engine = new EngineClient({
+  name: 'explore',
+  settings: defaultEngineSettings('explore'),
+  sandbox: null,
+});
 await engine.info();
 let t0 = performance.now();
 const result = await engine.query(SQL, { pageSize: PAGE });
 const queryMs = ms(t0);
 const ours: Record<string, number> = {};
-for (const [name, offset] of Object.entries(offsets)) ours[name] = await median(21, () => engine.fetch(result.resultId, offset, PAGE));
+for (const [name, offset] of Object.entries(offsets))
+  ours[name] = await median(21, () => engine.fetch(result.resultId, offset, PAGE));
 await engine.dispose();
 
 const db = await DuckDBInstance.create(':memory:');
@@ -43,14 +48,20 @@ await conn.run(`CREATE TABLE r AS ${SQL}`);
 const baseQueryMs = ms(t0);
 const base: Record<string, number> = {};
 for (const [name, offset] of Object.entries(offsets)) {
-  base[name] = await median(21, async () => (await conn.runAndReadAll(`SELECT * FROM r LIMIT ${PAGE} OFFSET ${offset}`)).getRowsJson());
+  base[name] = await median(21, async () =>
+    (await conn.runAndReadAll(`SELECT * FROM r LIMIT ${PAGE} OFFSET ${offset}`)).getRowsJson(),
+  );
 }
 conn.closeSync();
 
 console.log(`engine paging — ${ROWS.toLocaleString('en-US')} rows, pages of ${PAGE}`);
-console.log(`  run + keep result:   ${queryMs.toFixed(0)} ms   (baseline CREATE TABLE in-process: ${baseQueryMs.toFixed(0)} ms, ratio ${(queryMs / baseQueryMs).toFixed(2)})`);
+console.log(
+  `  run + keep result:   ${queryMs.toFixed(0)} ms   (baseline CREATE TABLE in-process: ${baseQueryMs.toFixed(0)} ms, ratio ${(queryMs / baseQueryMs).toFixed(2)})`,
+);
 for (const name of Object.keys(offsets)) {
   const a = ours[name] ?? NaN;
   const b = base[name] ?? NaN;
-  console.log(`  ${name.padEnd(6)} page:  ${a.toFixed(2)} ms median   (baseline LIMIT/OFFSET: ${b.toFixed(2)} ms, ratio ${(a / b).toFixed(2)})`);
+  console.log(
+    `  ${name.padEnd(6)} page:  ${a.toFixed(2)} ms median   (baseline LIMIT/OFFSET: ${b.toFixed(2)} ms, ratio ${(a / b).toFixed(2)})`,
+  );
 }

@@ -14,7 +14,12 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lh-bench-gen-'));
 try {
   const lake = path.join(dir, 'lake');
   const t0 = performance.now();
-  const r = await generateSampleData({ lakeDir: lake, from: '2024-05-01', to: addDays('2024-05-01', DAYS - 1), eventsPerDay: PER_DAY });
+  const r = await generateSampleData({
+    lakeDir: lake,
+    from: '2024-05-01',
+    to: addDays('2024-05-01', DAYS - 1),
+    eventsPerDay: PER_DAY,
+  });
   const genMs = performance.now() - t0;
 
   const files: string[] = [];
@@ -35,10 +40,16 @@ try {
   const writeMs = performance.now() - t1;
 
   const events = DAYS * PER_DAY;
-  console.log(`sample generation — ${DAYS} days × ${PER_DAY.toLocaleString('en-US')} events = ${events.toLocaleString('en-US')} events`);
-  console.log(`  generated: ${r.files} files, ${r.lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB in ${(genMs / 1000).toFixed(2)} s`);
+  console.log(
+    `sample generation — ${DAYS} days × ${PER_DAY.toLocaleString('en-US')} events = ${events.toLocaleString('en-US')} events`,
+  );
+  console.log(
+    `  generated: ${r.files} files, ${r.lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB in ${(genMs / 1000).toFixed(2)} s`,
+  );
   console.log(`  speed:     ${Math.round(events / (genMs / 1000)).toLocaleString('en-US')} events/s`);
-  console.log(`  baseline (write the same bytes): ${(writeMs / 1000).toFixed(2)} s — ratio ${(genMs / writeMs).toFixed(1)}`);
+  console.log(
+    `  baseline (write the same bytes): ${(writeMs / 1000).toFixed(2)} s — ratio ${(genMs / writeMs).toFixed(1)}`,
+  );
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -58,11 +58,19 @@ export function parseCommandLine(
   argv: string[],
 ): { args: Record<string, string>; options: Record<string, string | boolean | undefined>; help: boolean } {
   const options = Object.fromEntries(
-    Object.entries(command.options).map(([name, o]) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }]),
+    Object.entries(command.options).map(([name, o]) => [
+      name,
+      o.short ? { type: o.type, short: o.short } : { type: o.type },
+    ]),
   );
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     throw new CliUsageError((err as Error).message.replace(/\. To specify.*$/s, '.'), command.name);
   }
@@ -117,7 +125,9 @@ export function intOption(
   if (value === undefined) return undefined;
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < range.min || n > range.max) {
-    throw new UsageError(`--${name} must be a whole number from ${range.min} to ${range.max} (got ${String(value)}).`);
+    throw new UsageError(
+      `--${name} must be a whole number from ${range.min} to ${range.max} (got ${String(value)}).`,
+    );
   }
   return n;
 }
@@ -130,7 +140,12 @@ export function dateOption(value: string | boolean | undefined, name: string): s
   return value;
 }
 
-export function choiceOption<T extends string>(value: string | boolean | undefined, name: string, choices: readonly T[], fallback: T): T {
+export function choiceOption<T extends string>(
+  value: string | boolean | undefined,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`--${name} must be one of ${choices.join(', ')} (got ${String(value)}).`);

@@ -40,7 +40,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const rest = argv.slice(grouped ? 2 : 1);
   const group = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
   if (!grouped && group.length > 0) {
-    io.err(`lakehouse ${first}: choose one of ${group.map((c) => c.name.split(' ')[1]).join(', ')}. See lakehouse --help.\n`);
+    io.err(
+      `lakehouse ${first}: choose one of ${group.map((c) => c.name.split(' ')[1]).join(', ')}. See lakehouse --help.\n`,
+    );
     return 2;
   }
   if (first === '--version' || first === '-v') {
@@ -49,7 +51,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.err(`lakehouse: unknown command '${name}'. Commands: ${COMMANDS.map((c) => c.name).join(', ')}. See lakehouse --help.\n`);
+    io.err(
+      `lakehouse: unknown command '${name}'. Commands: ${COMMANDS.map((c) => c.name).join(', ')}. See lakehouse --help.\n`,
+    );
     return 2;
   }
   const controller = new AbortController();
@@ -93,7 +97,9 @@ function reportError(err: unknown, command: Command, io: Io): number {
     return 1;
   }
   const message = err instanceof Error ? err.message : String(err);
-  io.err(`error: ${message}\nThis looks like a bug in Lakehouse Workbench; rerun with LAKEHOUSE_DEBUG=1 for details and report it.\n`);
+  io.err(
+    `error: ${message}\nThis looks like a bug in Lakehouse Workbench; rerun with LAKEHOUSE_DEBUG=1 for details and report it.\n`,
+  );
   if (process.env['LAKEHOUSE_DEBUG'] && err instanceof Error) io.err(`${err.stack ?? ''}\n`);
   return 1;
 }

@@ -50,16 +50,22 @@ export function renderTable(columns: readonly ColumnInfo[], rows: readonly (read
   const types = columns.map((c) => c.type.toLowerCase());
   const body = rows.map((r) => columns.map((_, i) => oneLine(cellText(r[i] ?? null), r[i] === null)));
   const widths = columns.map((_, i) =>
-    Math.min(60, Math.max(header[i]?.length ?? 0, types[i]?.length ?? 0, ...body.map((r) => r[i]?.length ?? 0))),
+    Math.min(
+      60,
+      Math.max(header[i]?.length ?? 0, types[i]?.length ?? 0, ...body.map((r) => r[i]?.length ?? 0)),
+    ),
   );
   const pad = (s: string, i: number, right: boolean): string => {
     const w = widths[i] ?? 0;
     const cut = s.length > w ? s.slice(0, w - 1) + '…' : s;
     return right ? cut.padStart(w) : cut.padEnd(w);
   };
-  const line = (l: string, m: string, r: string): string => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;
+  const line = (l: string, m: string, r: string): string =>
+    l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;
   const row = (cells: string[], align: boolean): string =>
-    '│' + cells.map((c, i) => ` ${pad(c, i, align && RIGHT_ALIGNED.has(columns[i]?.kind ?? ''))} `).join('│') + '│';
+    '│' +
+    cells.map((c, i) => ` ${pad(c, i, align && RIGHT_ALIGNED.has(columns[i]?.kind ?? ''))} `).join('│') +
+    '│';
   return [
     line('┌', '┬', '┐'),
     row(header, false),

@@ -12,7 +12,14 @@ export type { ProjectConfig } from './config/project';
 export type { SourceDef, SourceColumn, SourceFormat } from './config/sources';
 export { lakeLayout, requireLake } from './lake/layout';
 export type { LakeLayout } from './lake/layout';
-export { createExploreEngine, createPipelineEngine, engineSettings, exploreSetupSql, findSource, openLake } from './lake/lake';
+export {
+  createExploreEngine,
+  createPipelineEngine,
+  engineSettings,
+  exploreSetupSql,
+  findSource,
+  openLake,
+} from './lake/lake';
 export type { Lake } from './lake/lake';
 export { initLake, sampleSettingsOf } from './lake/init';
 export { addDays, days, fromInclusive, isDate } from './runner/intervals';

@@ -25,9 +25,20 @@ function queryJson<T = Record<string, unknown>>(sql: string): T[] {
 
 interface Manifest {
   seed: number;
-  sources: Record<string, { days: Record<string, { valid_rows: number; lines: number }>; totals: { valid_rows: number; distinct_valid_events?: number; valid_by_event_type?: Record<string, number> } }>;
+  sources: Record<
+    string,
+    {
+      days: Record<string, { valid_rows: number; lines: number }>;
+      totals: {
+        valid_rows: number;
+        distinct_valid_events?: number;
+        valid_by_event_type?: Record<string, number>;
+      };
+    }
+  >;
 }
-const manifest = (): Manifest => JSON.parse(fs.readFileSync(path.join(lake, 'raw/_manifest.json'), 'utf8')) as Manifest;
+const manifest = (): Manifest =>
+  JSON.parse(fs.readFileSync(path.join(lake, 'raw/_manifest.json'), 'utf8')) as Manifest;
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'lh-cli-'));
@@ -65,7 +76,13 @@ describe('init and query agree with the manifest', () => {
   });
 
   it('prints CSV and tables', () => {
-    const csv = cli('query', lake, "select 'a,b' as x, 'say \"hi\"' as y, null as z union all select 'c', 'd', 1", '--format', 'csv');
+    const csv = cli(
+      'query',
+      lake,
+      "select 'a,b' as x, 'say \"hi\"' as y, null as z union all select 'c', 'd', 1",
+      '--format',
+      'csv',
+    );
     expect(csv.code).toBe(0);
     expect(csv.stdout).toBe('x,y,z\n"a,b","say ""hi""",\nc,d,1\n');
     const table = cli('query', lake, 'select 1 as one, 2::bigint as two');
@@ -90,9 +107,19 @@ describe('generate lands more days', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Landed 2 days \(2024-05-04 … 2024-05-05\)/);
     const m = manifest();
-    expect(Object.keys(m.sources['activity']?.days ?? {})).toEqual(['2024-05-01', '2024-05-02', '2024-05-03', '2024-05-04', '2024-05-05']);
-    const rows = queryJson<{ d: string; n: number }>('select _arrival_date::varchar as d, count(*) as n from raw.activity group by all order by 1');
-    expect(rows).toEqual(Object.entries(m.sources['activity']?.days ?? {}).map(([d, s]) => ({ d, n: s.valid_rows })));
+    expect(Object.keys(m.sources['activity']?.days ?? {})).toEqual([
+      '2024-05-01',
+      '2024-05-02',
+      '2024-05-03',
+      '2024-05-04',
+      '2024-05-05',
+    ]);
+    const rows = queryJson<{ d: string; n: number }>(
+      'select _arrival_date::varchar as d, count(*) as n from raw.activity group by all order by 1',
+    );
+    expect(rows).toEqual(
+      Object.entries(m.sources['activity']?.days ?? {}).map(([d, s]) => ({ d, n: s.valid_rows })),
+    );
   });
 });
 
@@ -125,11 +152,31 @@ describe('help and errors', () => {
   });
 
   it.each([
-    ['a folder that is not a lake', ['query', '.', 'select 1'], /is not a lake: it has no lakehouse\.yml.*lakehouse init/],
-    ['bad SQL', ['query', 'LAKE', 'select nope from raw.activity'], /^error: Binder Error: Referenced column "nope" not found/],
-    ['a file outside the lake', ['query', 'LAKE', "select * from read_csv('/etc/passwd')"], /may only read files inside the lake/],
-    ['a write', ['query', 'LAKE', "copy (select 1) to 'x.csv'"], /configuration\. The SQL editor may only read files inside the lake and cannot write files/],
-    ['a write inside the lake', ['query', 'LAKE', "copy (select 1) to 'LAKE/x.csv'"], /COPY is not allowed in the SQL editor/],
+    [
+      'a folder that is not a lake',
+      ['query', '.', 'select 1'],
+      /is not a lake: it has no lakehouse\.yml.*lakehouse init/,
+    ],
+    [
+      'bad SQL',
+      ['query', 'LAKE', 'select nope from raw.activity'],
+      /^error: Binder Error: Referenced column "nope" not found/,
+    ],
+    [
+      'a file outside the lake',
+      ['query', 'LAKE', "select * from read_csv('/etc/passwd')"],
+      /may only read files inside the lake/,
+    ],
+    [
+      'a write',
+      ['query', 'LAKE', "copy (select 1) to 'x.csv'"],
+      /configuration\. The SQL editor may only read files inside the lake and cannot write files/,
+    ],
+    [
+      'a write inside the lake',
+      ['query', 'LAKE', "copy (select 1) to 'LAKE/x.csv'"],
+      /COPY is not allowed in the SQL editor/,
+    ],
     ['an existing lake', ['init', 'demo-lake'], /already a lake/],
   ])('exits 1 with one clear line on %s', (_label, args, message) => {
     const r = cli(...args.map((a) => a.replace('LAKE', lake)));

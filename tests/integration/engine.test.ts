@@ -17,7 +17,11 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(lake, 'inside.csv'), 'a,b\n1,x\n2,y\n');
   fs.writeFileSync(path.join(outside, 'secret.csv'), 'password\nhunter2\n');
   // A parquet file big enough for DuckDB to report progress while scanning it.
-  const writer = new EngineClient({ name: 'pipeline', settings: defaultEngineSettings('pipeline'), sandbox: null });
+  const writer = new EngineClient({
+    name: 'pipeline',
+    settings: defaultEngineSettings('pipeline'),
+    sandbox: null,
+  });
   await writer.run(
     `COPY (SELECT range AS a, md5(range::VARCHAR) AS c FROM range(12000000)) TO '${path.join(lake, 'big.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 100000)`,
   );
@@ -38,7 +42,8 @@ afterAll(async () => {
 
 describe('paging', () => {
   it('keeps a 1M-row result in the worker and serves first, middle and last pages', async () => {
-    const sql = 'SELECT range AS n, range * 2 AS twice, $$row-$$ || range AS label FROM range(1000000) ORDER BY n';
+    const sql =
+      'SELECT range AS n, range * 2 AS twice, $$row-$$ || range AS label FROM range(1000000) ORDER BY n';
     const first = await explore.query(sql, { pageSize: 500 });
     expect(first.totalRows).toBe(1_000_000);
     expect(first.columns).toEqual([
@@ -52,7 +57,9 @@ describe('paging', () => {
 
     const middle = await explore.fetch(first.resultId, 500_000, 500);
     expect(middle.rows).toHaveLength(500);
-    middle.rows.forEach((row, i) => expect(row).toEqual([String(500_000 + i), String(2 * (500_000 + i)), `row-${500_000 + i}`]));
+    middle.rows.forEach((row, i) =>
+      expect(row).toEqual([String(500_000 + i), String(2 * (500_000 + i)), `row-${500_000 + i}`]),
+    );
 
     const last = await explore.fetch(first.resultId, 999_800, 500);
     expect(last.rows).toHaveLength(200);
@@ -81,13 +88,24 @@ describe('paging', () => {
       { k: 'v' },
       null,
     ]);
-    expect(r.columns.map((c) => c.kind)).toEqual(['bigint', 'decimal', 'date', 'timestamp', 'timestamp', 'list', 'struct', 'integer']);
+    expect(r.columns.map((c) => c.kind)).toEqual([
+      'bigint',
+      'decimal',
+      'date',
+      'timestamp',
+      'timestamp',
+      'list',
+      'struct',
+      'integer',
+    ]);
     const sorted = await explore.query('SELECT * FROM range(10000) t(x) ORDER BY x DESC', { pageSize: 3 });
     expect(sorted.rows).toEqual([['9999'], ['9998'], ['9997']]);
   });
 
   it('runs a script and keeps the last statement’s result, whatever its kind', async () => {
-    const r = await explore.query('CREATE TABLE t1 AS SELECT 1 AS a; INSERT INTO t1 VALUES (2); SELECT sum(a) AS s FROM t1');
+    const r = await explore.query(
+      'CREATE TABLE t1 AS SELECT 1 AS a; INSERT INTO t1 VALUES (2); SELECT sum(a) AS s FROM t1',
+    );
     expect(r.statements).toBe(3);
     expect(r.rows).toEqual([['3']]);
     const described = await explore.query('DESCRIBE SELECT 1 AS a');
@@ -126,7 +144,9 @@ describe('cancel and timeout', () => {
   it('rejects at once when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(explore.query('SELECT 1', { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(explore.query('SELECT 1', { signal: controller.signal })).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
   });
 });
 
@@ -167,9 +187,24 @@ describe('sandbox', () => {
 describe('errors as data', () => {
   it.each([
     ['a syntax error', 'selec 1', { line: 1, column: 1 }, /syntax error at or near "selec"/],
-    ['an unknown column in the second statement', 'SELECT 1;\nSELECT x FROM range(2)', { line: 2, column: 8 }, /Referenced column "x" not found/],
-    ['a failed conversion', "SELECT 1;\n  SELECT 1 + 'abc'::INT", { line: 2, column: 19 }, /Could not convert string 'abc'/],
-    ['an unknown table', 'SELECT *\n  FROM no_such_table', { line: 2, column: 8 }, /no_such_table does not exist/],
+    [
+      'an unknown column in the second statement',
+      'SELECT 1;\nSELECT x FROM range(2)',
+      { line: 2, column: 8 },
+      /Referenced column "x" not found/,
+    ],
+    [
+      'a failed conversion',
+      "SELECT 1;\n  SELECT 1 + 'abc'::INT",
+      { line: 2, column: 19 },
+      /Could not convert string 'abc'/,
+    ],
+    [
+      'an unknown table',
+      'SELECT *\n  FROM no_such_table',
+      { line: 2, column: 8 },
+      /no_such_table does not exist/,
+    ],
   ])('reports %s with its position', async (_label, sql, pos, message) => {
     const err = await explore.query(sql).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'SQL', details: { position: pos } });
@@ -213,7 +248,9 @@ describe('a crashed worker', () => {
       await engine.info();
       const long = engine.query('SELECT count(*) FROM range(100000000000) t(x) WHERE x % 7 = 3');
       const before = engine.starts;
-      const other = engine.query(`SELECT count(*) FROM read_parquet('${path.join(lake, 'big.parquet')}') a, range(100000)`);
+      const other = engine.query(
+        `SELECT count(*) FROM read_parquet('${path.join(lake, 'big.parquet')}') a, range(100000)`,
+      );
       await new Promise((r) => setTimeout(r, 300));
       engine.terminate();
       const [a, b] = await Promise.allSettled([long, other]);
@@ -223,7 +260,9 @@ describe('a crashed worker', () => {
       // The fresh worker has the setup views and the sandbox again.
       const r = await engine.query('SELECT count(*)::INTEGER AS n FROM inside');
       expect(r.rows).toEqual([[2]]);
-      await expect(engine.query("SELECT * FROM read_csv('/etc/passwd')")).rejects.toMatchObject({ code: 'SANDBOX' });
+      await expect(engine.query("SELECT * FROM read_csv('/etc/passwd')")).rejects.toMatchObject({
+        code: 'SANDBOX',
+      });
       expect(engine.starts).toBe(before + 1);
     } finally {
       await engine.dispose();

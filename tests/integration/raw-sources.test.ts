@@ -5,7 +5,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineClient, defaultEngineSettings, findSource, initLake, listRawFiles, openLake, rawParseSql, readSampleManifest } from '../../src/pipeline';
+import {
+  EngineClient,
+  defaultEngineSettings,
+  findSource,
+  initLake,
+  listRawFiles,
+  openLake,
+  rawParseSql,
+  readSampleManifest,
+} from '../../src/pipeline';
 import type { Lake, SampleManifest } from '../../src/pipeline';
 
 let dir: string;
@@ -44,10 +53,13 @@ describe('activity lines', () => {
       `SELECT _arrival_date::VARCHAR AS d, ${KIND} AS kind, count(*)::INTEGER AS n FROM (${rawParseSql(source, files)}) GROUP BY ALL ORDER BY ALL`,
     );
     const got: Record<string, Record<string, number>> = {};
-    for (const [d, kind, n] of rows) ((got[String(d)] ??= {})[String(kind)] = Number(n));
+    for (const [d, kind, n] of rows) (got[String(d)] ??= {})[String(kind)] = Number(n);
     const expected: Record<string, Record<string, number>> = {};
     for (const [d, s] of Object.entries(manifest.sources.activity.days)) {
-      expected[d] = { valid: s.valid_rows, ...Object.fromEntries(Object.entries(s.bad).filter(([, n]) => n > 0)) };
+      expected[d] = {
+        valid: s.valid_rows,
+        ...Object.fromEntries(Object.entries(s.bad).filter(([, n]) => n > 0)),
+      };
     }
     expect(got).toEqual(expected);
   });
@@ -70,7 +82,9 @@ describe('reference CSVs', () => {
   it.each(['clubs', 'players', 'users'] as const)('%s: every row valid and typed', async (name) => {
     const source = findSource(lake, name);
     const files = listRawFiles(lake.layout, source).map((f) => f.path);
-    const { rows } = await engine.read(`SELECT ${KIND} AS kind, count(*)::INTEGER AS n FROM (${rawParseSql(source, files)}) GROUP BY ALL`);
+    const { rows } = await engine.read(
+      `SELECT ${KIND} AS kind, count(*)::INTEGER AS n FROM (${rawParseSql(source, files)}) GROUP BY ALL`,
+    );
     expect(rows).toEqual([['valid', manifest.sources[name].totals.valid_rows]]);
   });
 });

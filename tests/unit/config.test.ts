@@ -19,12 +19,23 @@ function configError(fn: () => unknown): ConfigError {
 describe('lakehouse.yml', () => {
   it('loads with defaults', () => {
     const p = parseYaml('name: demo\nstart_date: 2024-05-01\n', projectSchema, 'lakehouse.yml');
-    expect(p).toEqual({ name: 'demo', version: 1, start_date: '2024-05-01', timezone: 'UTC', engine: {}, vars: {} });
+    expect(p).toEqual({
+      name: 'demo',
+      version: 1,
+      start_date: '2024-05-01',
+      timezone: 'UTC',
+      engine: {},
+      vars: {},
+    });
   });
 
   it.each([
     ['name: x\nengine:\n  threads: many\n', /^lakehouse\.yml:3: engine\.threads: .*expected number/, 3],
-    ['name: x\nengine:\n  memory_limit: lots\n', /^lakehouse\.yml:3: engine\.memory_limit: engine\.memory_limit must look like/, 3],
+    [
+      'name: x\nengine:\n  memory_limit: lots\n',
+      /^lakehouse\.yml:3: engine\.memory_limit: engine\.memory_limit must look like/,
+      3,
+    ],
     ['name: x\nstart_date: May 1st\n', /^lakehouse\.yml:2: start_date: expected a date like 2024-05-01/, 2],
     ['name: x\nengnie: {}\n', /^lakehouse\.yml:1: \(top level\): Unrecognized key: "engnie"/, 1],
     ['engine: {}\n', /^lakehouse\.yml:1: name: /, 1],
@@ -81,10 +92,19 @@ sources:
   });
 
   it.each([
-    [valid.replace('type: varchar', 'type: INTEGR'), /^sources\.yml:7: sources\.activity\.columns\.event_id\.type: unknown type 'INTEGR'/],
+    [
+      valid.replace('type: varchar', 'type: INTEGR'),
+      /^sources\.yml:7: sources\.activity\.columns\.event_id\.type: unknown type 'INTEGR'/,
+    ],
     [valid.replace('format: jsonl', 'format: xml'), /^sources\.yml:4: sources\.activity\.format: /],
-    [valid.replace('lookback_days: 2', 'lookback_days: -1'), /^sources\.yml:5: sources\.activity\.lookback_days: /],
-    [valid.replace('event_id:', 'event id:'), /^sources\.yml:7: sources\.activity\.columns\.event id: column names are letters, digits and _/],
+    [
+      valid.replace('lookback_days: 2', 'lookback_days: -1'),
+      /^sources\.yml:5: sources\.activity\.lookback_days: /,
+    ],
+    [
+      valid.replace('event_id:', 'event id:'),
+      /^sources\.yml:7: sources\.activity\.columns\.event id: column names are letters, digits and _/,
+    ],
   ])('reports a mistake with its line: %#', (text, message) => {
     expect(configError(() => parseYaml(text, sourcesFileSchema, 'sources.yml')).message).toMatch(message);
   });

@@ -54,7 +54,11 @@ describe('positionFrom', () => {
     const prefix = 'CREATE TABLE r AS SELECT * FROM (\n';
     const executed = `${prefix}select y\n)`;
     const msg = 'Binder Error: y\n\nLINE 2: select y\n               ^';
-    expect(positionFrom(msg, script, { start: 10, executed, prefix: prefix.length })).toEqual({ line: 2, column: 8, offset: 17 });
+    expect(positionFrom(msg, script, { start: 10, executed, prefix: prefix.length })).toEqual({
+      line: 2,
+      column: 8,
+      offset: 17,
+    });
   });
 
   it('gives no position when DuckDB printed none', () => {
@@ -65,8 +69,14 @@ describe('positionFrom', () => {
 describe('engineErrorFrom', () => {
   it.each([
     ['INTERRUPT Error: Interrupted!', 'CANCELLED'],
-    ['Permission Error: Cannot access file "/etc/passwd" - file system operations are disabled by configuration', 'SANDBOX'],
-    ['Invalid Input Error: Cannot change configuration option "threads" - the configuration has been locked', 'SANDBOX'],
+    [
+      'Permission Error: Cannot access file "/etc/passwd" - file system operations are disabled by configuration',
+      'SANDBOX',
+    ],
+    [
+      'Invalid Input Error: Cannot change configuration option "threads" - the configuration has been locked',
+      'SANDBOX',
+    ],
     ['Parser Error: syntax error at or near "x"', 'SQL'],
     ['Out of Memory Error: could not allocate', 'SQL'],
   ])('classifies %j as %s', (message, code) => {
@@ -74,7 +84,10 @@ describe('engineErrorFrom', () => {
   });
 
   it('drops the LINE snippet from the message and keeps the kind', () => {
-    const err = engineErrorFrom(new Error('Binder Error: bad\n\nLINE 1: select x\n               ^'), 'select x');
+    const err = engineErrorFrom(
+      new Error('Binder Error: bad\n\nLINE 1: select x\n               ^'),
+      'select x',
+    );
     expect(err.message).toBe('Binder Error: bad');
     expect(err.details?.['kind']).toBe('Binder');
   });
@@ -104,12 +117,20 @@ describe('settings', () => {
     expect(validateEngineSettings(s).join(' ')).toMatch(message);
   });
 
-  it.each([[{ threads: 4 }], [{ memoryLimit: '4GB' }], [{ memoryLimit: '512 MiB' }], [{ memoryLimit: '60%' }]])('accepts %j', (s) => {
+  it.each([
+    [{ threads: 4 }],
+    [{ memoryLimit: '4GB' }],
+    [{ memoryLimit: '512 MiB' }],
+    [{ memoryLimit: '60%' }],
+  ])('accepts %j', (s) => {
     expect(validateEngineSettings(s)).toEqual([]);
   });
 
   it('locks the sandbox last and allows only the lake with a trailing separator', () => {
-    const sql = settingsSql({ threads: 2, memoryLimit: '1GB', tempDirectory: "/tmp/it's", timezone: 'UTC' }, { allowedDirectories: ['/data/lake'] });
+    const sql = settingsSql(
+      { threads: 2, memoryLimit: '1GB', tempDirectory: "/tmp/it's", timezone: 'UTC' },
+      { allowedDirectories: ['/data/lake'] },
+    );
     expect(sql.at(-2)).toBe("SET allowed_directories = ['/data/lake/']");
     expect(sql.at(-1)).toBe('SET GLOBAL enable_external_access = false');
     expect(sql).toContain("SET GLOBAL temp_directory = '/tmp/it''s'");
@@ -126,7 +147,9 @@ describe('quoting', () => {
 
 describe('wire errors', () => {
   it('round-trips typed errors across a boundary', () => {
-    const original = new EngineError('SQL', 'Binder Error: x', { position: { line: 1, column: 2, offset: 1 } });
+    const original = new EngineError('SQL', 'Binder Error: x', {
+      position: { line: 1, column: 2, offset: 1 },
+    });
     const wire = toWire(original);
     expect(isWireError(wire)).toBe(true);
     const back = fromWire(JSON.parse(JSON.stringify(wire)));
@@ -137,7 +160,11 @@ describe('wire errors', () => {
   });
 
   it('turns unknown errors into INTERNAL with their message', () => {
-    expect(toWire(new TypeError('boom'))).toEqual({ name: 'InternalError', code: 'INTERNAL', message: 'boom' });
+    expect(toWire(new TypeError('boom'))).toEqual({
+      name: 'InternalError',
+      code: 'INTERNAL',
+      message: 'boom',
+    });
     expect(isWireError({ name: 'x', code: 'NOPE', message: 'y' })).toBe(false);
   });
 });

@@ -3,13 +3,7 @@
 // run on an unsandboxed pipeline engine, since the folder may be anywhere.
 
 import path from 'node:path';
-import {
-  CancelledError,
-  deltaTools,
-  EngineClient,
-  defaultEngineSettings,
-  UsageError,
-} from '../../pipeline';
+import { CancelledError, deltaTools, EngineClient, defaultEngineSettings, UsageError } from '../../pipeline';
 import type { SnapshotOptions } from '../../pipeline';
 import { choiceOption, intOption } from '../command';
 import type { Command, CommandContext, OptionSpec } from '../command';
@@ -19,12 +13,23 @@ import type { OutputFormat } from '../output';
 const TABLE = [{ name: 'table-dir', description: 'The Delta table folder (the one holding _delta_log).' }];
 const TIME_TRAVEL: Record<string, OptionSpec> = {
   version: { type: 'string', value: 'n', description: 'Read the table as of this version.' },
-  timestamp: { type: 'string', value: 'time', description: "Read the table as of this time (UTC unless it has an offset), e.g. '2024-05-01 10:00:00'." },
+  timestamp: {
+    type: 'string',
+    value: 'time',
+    description: "Read the table as of this time (UTC unless it has an offset), e.g. '2024-05-01 10:00:00'.",
+  },
 };
 
-async function withTable<T>(ctx: CommandContext, fn: (table: ReturnType<typeof deltaTools.localTable>) => Promise<T>): Promise<T> {
+async function withTable<T>(
+  ctx: CommandContext,
+  fn: (table: ReturnType<typeof deltaTools.localTable>) => Promise<T>,
+): Promise<T> {
   const dir = path.resolve(ctx.args['table-dir'] ?? '');
-  const engine = new EngineClient({ name: 'pipeline', settings: defaultEngineSettings('pipeline'), sandbox: null });
+  const engine = new EngineClient({
+    name: 'pipeline',
+    settings: defaultEngineSettings('pipeline'),
+    sandbox: null,
+  });
   const onAbort = (): void => engine.terminate();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
@@ -41,7 +46,8 @@ async function withTable<T>(ctx: CommandContext, fn: (table: ReturnType<typeof d
 function timeTravel(options: CommandContext['options']): SnapshotOptions {
   const version = intOption(options['version'], 'version', { min: 0, max: Number.MAX_SAFE_INTEGER });
   const ts = options['timestamp'];
-  if (version !== undefined && ts !== undefined) throw new UsageError('Give --version or --timestamp, not both.');
+  if (version !== undefined && ts !== undefined)
+    throw new UsageError('Give --version or --timestamp, not both.');
   if (version !== undefined) return { version };
   if (typeof ts === 'string') return { timestamp: ts };
   return {};
@@ -54,7 +60,10 @@ export const deltaSnapshotCommand: Command = {
   summary: 'Show a Delta table’s version, schema, partitions, files, rows and protocol.',
   positionals: TABLE,
   options: { ...TIME_TRAVEL, json },
-  examples: ['lakehouse delta snapshot demo-lake/tables/staging/stg_activity --json', 'lakehouse delta snapshot t --version 3'],
+  examples: [
+    'lakehouse delta snapshot demo-lake/tables/staging/stg_activity --json',
+    'lakehouse delta snapshot t --version 3',
+  ],
   run: (ctx) =>
     withTable(ctx, async (table) => {
       const s = await deltaTools.summarize(await deltaTools.loadSnapshot(table, timeTravel(ctx.options)));
@@ -83,14 +92,25 @@ export const deltaReadCommand: Command = {
   positionals: TABLE,
   options: {
     ...TIME_TRAVEL,
-    format: { type: 'string', short: 'f', value: 'table|csv|json', description: 'Output format (default table).' },
-    limit: { type: 'string', value: 'n', description: 'Print at most n rows (table default 200; others: all).' },
+    format: {
+      type: 'string',
+      short: 'f',
+      value: 'table|csv|json',
+      description: 'Output format (default table).',
+    },
+    limit: {
+      type: 'string',
+      value: 'n',
+      description: 'Print at most n rows (table default 200; others: all).',
+    },
   },
   examples: ['lakehouse delta read t --version 0 --format csv', 'lakehouse delta read t --limit 10'],
   run: (ctx) =>
     withTable(ctx, async (table) => {
       const format = choiceOption<OutputFormat>(ctx.options['format'], 'format', OUTPUT_FORMATS, 'table');
-      const limit = intOption(ctx.options['limit'], 'limit', { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? (format === 'table' ? 200 : undefined);
+      const limit =
+        intOption(ctx.options['limit'], 'limit', { min: 0, max: Number.MAX_SAFE_INTEGER }) ??
+        (format === 'table' ? 200 : undefined);
       const snapshot = await deltaTools.loadSnapshot(table, timeTravel(ctx.options));
       const sql = await deltaTools.scanSql(snapshot, limit !== undefined ? { limit } : {});
       const first = await table.engine.query(sql, { pageSize: 2000, signal: ctx.signal });
@@ -101,7 +121,7 @@ export const deltaReadCommand: Command = {
       };
       if (format === 'csv') ctx.io.out(csvLine(first.columns.map((c) => c.name)));
       const all: typeof rows = [];
-      for (let offset = 0; ; ) {
+      for (let offset = 0; ;) {
         if (format === 'table') all.push(...rows);
         else emit(rows);
         offset += rows.length;
@@ -126,12 +146,22 @@ export const deltaHistoryCommand: Command = {
       const limit = intOption(ctx.options['limit'], 'limit', { min: 1, max: Number.MAX_SAFE_INTEGER });
       const history = await deltaTools.tableHistory(table, limit !== undefined ? { limit } : {});
       if (ctx.options['json']) {
-        ctx.io.out(JSON.stringify(history.map((h) => ({ ...h, timestamp: new Date(h.timestamp).toISOString() })), null, 2) + '\n');
+        ctx.io.out(
+          JSON.stringify(
+            history.map((h) => ({ ...h, timestamp: new Date(h.timestamp).toISOString() })),
+            null,
+            2,
+          ) + '\n',
+        );
         return 0;
       }
       for (const h of history) {
-        const metrics = Object.entries(h.operationMetrics).map(([k, v]) => `${k}=${v}`).join(' ');
-        ctx.io.out(`${String(h.version).padStart(6)}  ${new Date(h.timestamp).toISOString()}  ${h.operation.padEnd(18)} ${metrics}\n`);
+        const metrics = Object.entries(h.operationMetrics)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ');
+        ctx.io.out(
+          `${String(h.version).padStart(6)}  ${new Date(h.timestamp).toISOString()}  ${h.operation.padEnd(18)} ${metrics}\n`,
+        );
       }
       return 0;
     }),
@@ -146,20 +176,34 @@ export const deltaVacuumCommand: Command = {
   positionals: TABLE,
   options: {
     'dry-run': { type: 'boolean', description: 'List what would be deleted; delete nothing.' },
-    'retention-hours': { type: 'string', value: 'h', description: 'Keep unreferenced files younger than this (default: the table’s, else 168).' },
+    'retention-hours': {
+      type: 'string',
+      value: 'h',
+      description: 'Keep unreferenced files younger than this (default: the table’s, else 168).',
+    },
     json,
   },
   run: (ctx) =>
     withTable(ctx, async (table) => {
-      const retentionHours = intOption(ctx.options['retention-hours'], 'retention-hours', { min: 0, max: 1_000_000 });
+      const retentionHours = intOption(ctx.options['retention-hours'], 'retention-hours', {
+        min: 0,
+        max: 1_000_000,
+      });
       if (retentionHours !== undefined && retentionHours < 168) {
-        ctx.io.err(`warning: a retention of ${retentionHours} h is shorter than 168 h; time travel to older versions will fail, and a writer still running could lose its uncommitted files.\n`);
+        ctx.io.err(
+          `warning: a retention of ${retentionHours} h is shorter than 168 h; time travel to older versions will fail, and a writer still running could lose its uncommitted files.\n`,
+        );
       }
-      const r = await deltaTools.vacuum(table, { dryRun: ctx.options['dry-run'] === true, ...(retentionHours !== undefined ? { retentionHours } : {}) });
+      const r = await deltaTools.vacuum(table, {
+        dryRun: ctx.options['dry-run'] === true,
+        ...(retentionHours !== undefined ? { retentionHours } : {}),
+      });
       if (ctx.options['json']) ctx.io.out(JSON.stringify(r, null, 2) + '\n');
       else {
         for (const f of r.files) ctx.io.out(`${r.dryRun ? 'would delete' : 'deleted'} ${f}\n`);
-        ctx.io.out(`${r.dryRun ? 'Would delete' : 'Deleted'} ${r.files.length} files (${(r.bytes / 1e6).toFixed(1)} MB); retention ${r.retentionHours} h.\n`);
+        ctx.io.out(
+          `${r.dryRun ? 'Would delete' : 'Deleted'} ${r.files.length} files (${(r.bytes / 1e6).toFixed(1)} MB); retention ${r.retentionHours} h.\n`,
+        );
       }
       return 0;
     }),
@@ -173,9 +217,19 @@ export const deltaCheckpointCommand: Command = {
   run: (ctx) =>
     withTable(ctx, async (table) => {
       const r = await deltaTools.writeCheckpoint(table);
-      ctx.io.out(r.written ? `Wrote ${r.file} (${r.actions} actions).\n` : `Version ${r.version} already has a checkpoint.\n`);
+      ctx.io.out(
+        r.written
+          ? `Wrote ${r.file} (${r.actions} actions).\n`
+          : `Version ${r.version} already has a checkpoint.\n`,
+      );
       return 0;
     }),
 };
 
-export const deltaCommands: readonly Command[] = [deltaSnapshotCommand, deltaReadCommand, deltaHistoryCommand, deltaVacuumCommand, deltaCheckpointCommand];
+export const deltaCommands: readonly Command[] = [
+  deltaSnapshotCommand,
+  deltaReadCommand,
+  deltaHistoryCommand,
+  deltaVacuumCommand,
+  deltaCheckpointCommand,
+];

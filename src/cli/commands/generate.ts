@@ -16,7 +16,11 @@ export const generateCommand: Command = {
   options: {
     from: { type: 'string', value: 'date', description: 'First arrival date, e.g. 2024-06-01.' },
     to: { type: 'string', value: 'date', description: 'Last arrival date (inclusive).' },
-    'events-per-day': { type: 'string', value: 'n', description: 'Activity events per day (default: the lake’s).' },
+    'events-per-day': {
+      type: 'string',
+      value: 'n',
+      description: 'Activity events per day (default: the lake’s).',
+    },
     seed: { type: 'string', value: 'n', description: 'Random seed (default: the lake’s).' },
   },
   examples: ['lakehouse generate demo-lake --from 2024-05-04 --to 2024-05-06'],
@@ -24,9 +28,12 @@ export const generateCommand: Command = {
     const layout = requireLake(args['lake'] ?? '');
     const from = dateOption(options['from'], 'from');
     const to = dateOption(options['to'], 'to') ?? from;
-    if (!from || !to) throw new UsageError('--from is required: the first arrival date to generate, e.g. --from 2024-06-01.');
+    if (!from || !to)
+      throw new UsageError('--from is required: the first arrival date to generate, e.g. --from 2024-06-01.');
     const lakeDefaults = await sampleSettingsOf(layout);
-    const eventsPerDay = intOption(options['events-per-day'], 'events-per-day', { min: 1, max: 10_000_000 }) ?? lakeDefaults.eventsPerDay;
+    const eventsPerDay =
+      intOption(options['events-per-day'], 'events-per-day', { min: 1, max: 10_000_000 }) ??
+      lakeDefaults.eventsPerDay;
     const seed = intOption(options['seed'], 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? lakeDefaults.seed;
     const progress = progressReporter(io, 'generating');
     const result = await generateSampleData({

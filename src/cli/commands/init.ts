@@ -20,7 +20,11 @@ export const initCommand: Command = {
     sample: { type: 'boolean', description: 'Create the sample lake with generated raw data.' },
     days: { type: 'string', value: 'n', description: 'Days of sample data (default 30).' },
     'events-per-day': { type: 'string', value: 'n', description: 'Activity events per day (default 20000).' },
-    seed: { type: 'string', value: 'n', description: 'Random seed; the same seed writes the same bytes (default 42).' },
+    seed: {
+      type: 'string',
+      value: 'n',
+      description: 'Random seed; the same seed writes the same bytes (default 42).',
+    },
   },
   examples: ['lakehouse init demo-lake --sample --days 3', 'lakehouse init my-lake'],
   async run({ args, options, io, signal }) {
@@ -55,7 +59,9 @@ export const initCommand: Command = {
           `Try: lakehouse query ${shown} "select event_type, count(*) from raw.activity group by all"\n`,
       );
     } else {
-      io.out(`Created an empty lake in ${shown}. Describe your raw sources in sources.yml, then add models/.\n`);
+      io.out(
+        `Created an empty lake in ${shown}. Describe your raw sources in sources.yml, then add models/.\n`,
+      );
     }
     return 0;
   },

@@ -26,8 +26,17 @@ export const queryCommand: Command = {
     { name: 'sql', description: 'The SQL to run (a script runs every statement; the last one is printed).' },
   ],
   options: {
-    format: { type: 'string', short: 'f', value: 'table|csv|json', description: 'Output format (default table).' },
-    limit: { type: 'string', value: 'n', description: `Print at most n rows (table default ${TABLE_DEFAULT_LIMIT}, others: all).` },
+    format: {
+      type: 'string',
+      short: 'f',
+      value: 'table|csv|json',
+      description: 'Output format (default table).',
+    },
+    limit: {
+      type: 'string',
+      value: 'n',
+      description: `Print at most n rows (table default ${TABLE_DEFAULT_LIMIT}, others: all).`,
+    },
   },
   examples: [
     'lakehouse query demo-lake "select count(*) as n from raw.activity" --format json',
@@ -35,7 +44,9 @@ export const queryCommand: Command = {
   ],
   async run({ args, options, io, signal }) {
     const format = choiceOption<OutputFormat>(options['format'], 'format', OUTPUT_FORMATS, 'table');
-    const limit = intOption(options['limit'], 'limit', { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? (format === 'table' ? TABLE_DEFAULT_LIMIT : Infinity);
+    const limit =
+      intOption(options['limit'], 'limit', { min: 0, max: Number.MAX_SAFE_INTEGER }) ??
+      (format === 'table' ? TABLE_DEFAULT_LIMIT : Infinity);
     const sqlArg = args['sql'] ?? '';
     const sql = sqlArg === '-' ? fs.readFileSync(0, 'utf8') : sqlArg;
     const lake = openLake(args['lake'] ?? '');
@@ -47,7 +58,8 @@ export const queryCommand: Command = {
       const first = await session.query(sql, {
         signal,
         pageSize: Math.min(PAGE, limit === Infinity ? PAGE : Math.max(1, limit)),
-        onProgress: (p) => progress.update(Math.round(p.percent ?? 0), 100, `${p.rowsProcessed.toLocaleString('en-US')} rows`),
+        onProgress: (p) =>
+          progress.update(Math.round(p.percent ?? 0), 100, `${p.rowsProcessed.toLocaleString('en-US')} rows`),
       });
       progress.done();
       const wanted = Math.min(first.totalRows, limit);
@@ -59,7 +71,8 @@ export const queryCommand: Command = {
           yield take;
           offset += take.length;
           if (offset >= wanted || rows.length === 0) break;
-          rows = (await engine.fetch(first.resultId, offset, Math.min(PAGE, wanted - offset), { signal })).rows;
+          rows = (await engine.fetch(first.resultId, offset, Math.min(PAGE, wanted - offset), { signal }))
+            .rows;
         }
       };
       if (format === 'table') {
@@ -68,7 +81,9 @@ export const queryCommand: Command = {
         io.out(renderTable(first.columns, all) + '\n');
         const more = first.totalRows - all.length;
         const count = `${first.totalRows.toLocaleString('en-US')} row${first.totalRows === 1 ? '' : 's'}`;
-        io.err(`${count}${more > 0 ? ` (${more.toLocaleString('en-US')} not shown: use --limit or --format csv)` : ''} in ${first.elapsedMs} ms\n`);
+        io.err(
+          `${count}${more > 0 ? ` (${more.toLocaleString('en-US')} not shown: use --limit or --format csv)` : ''} in ${first.elapsedMs} ms\n`,
+        );
       } else if (format === 'csv') {
         io.out(csvLine(first.columns.map((c) => c.name)));
         for await (const rows of pages()) io.out(rows.map(csvLine).join(''));

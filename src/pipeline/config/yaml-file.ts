@@ -23,7 +23,9 @@ export function readYamlFile<S extends z.ZodType>(file: string, schema: S, displ
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(
-      code === 'ENOENT' ? `${shown} is missing: create it (see the README) or run \`lakehouse init\`.` : `${shown} could not be read (${code ?? String(err)}).`,
+      code === 'ENOENT'
+        ? `${shown} is missing: create it (see the README) or run \`lakehouse init\`.`
+        : `${shown} could not be read (${code ?? String(err)}).`,
       { file: shown },
     );
   }
@@ -36,10 +38,13 @@ export function parseYaml<S extends z.ZodType>(text: string, schema: S, shown: s
   const yamlError = doc.errors[0];
   if (yamlError) {
     const line = lineCounter.linePos(yamlError.pos[0]).line;
-    throw new ConfigError(`${shown}${line ? `:${line}` : ''}: not valid YAML — ${yamlError.message.split('\n')[0]}`, {
-      file: shown,
-      line,
-    });
+    throw new ConfigError(
+      `${shown}${line ? `:${line}` : ''}: not valid YAML — ${yamlError.message.split('\n')[0]}`,
+      {
+        file: shown,
+        line,
+      },
+    );
   }
   const parsed = schema.safeParse(doc.toJS() ?? {});
   if (parsed.success) return parsed.data;
@@ -53,13 +58,20 @@ export function parseYaml<S extends z.ZodType>(text: string, schema: S, shown: s
     }
     // A bad record key carries the useful message one level down.
     const inner = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
-    const problem: YamlProblem = { file: shown, key: keyPath.join('.') || '(top level)', message: inner ?? issue.message };
+    const problem: YamlProblem = {
+      file: shown,
+      key: keyPath.join('.') || '(top level)',
+      message: inner ?? issue.message,
+    };
     if (line !== undefined) problem.line = line;
     return problem;
   });
   const first = problems[0];
   const where = (p: YamlProblem): string => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.key}: ${p.message}`;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more: ${problems.slice(1).map(where).join('; ')})` : '';
+  const more =
+    problems.length > 1
+      ? ` (and ${problems.length - 1} more: ${problems.slice(1).map(where).join('; ')})`
+      : '';
   throw new ConfigError(first ? `${where(first)}${more}` : `${shown}: invalid`, {
     file: shown,
     line: first?.line,

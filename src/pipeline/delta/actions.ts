@@ -186,7 +186,10 @@ export function decodePath(path: string): string {
   try {
     return decodeURIComponent(path);
   } catch {
-    throw new PipelineError('IO', `The Delta log names a file with a malformed percent-encoding: '${path}'. The log is corrupt at that entry.`);
+    throw new PipelineError(
+      'IO',
+      `The Delta log names a file with a malformed percent-encoding: '${path}'. The log is corrupt at that entry.`,
+    );
   }
 }
 
@@ -198,6 +201,8 @@ export function decodePath(path: string): string {
 export function encodePath(relative: string): string {
   return relative
     .split('/')
-    .map((seg) => encodeURIComponent(seg).replace(/%(2B|3D|3A|40|24|26|2C|3B)/g, (m) => decodeURIComponent(m)))
+    .map((seg) =>
+      encodeURIComponent(seg).replace(/%(2B|3D|3A|40|24|26|2C|3B)/g, (m) => decodeURIComponent(m)),
+    )
     .join('/');
 }

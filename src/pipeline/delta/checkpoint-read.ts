@@ -14,22 +14,44 @@ import { globEscape } from './scan';
 import { LOG_DIR, SIDECARS_DIR } from './log-path';
 import type { Storage } from './storage';
 
-const CHECKPOINT_COLUMNS = ['protocol', 'metaData', 'add', 'remove', 'txn', 'domainMetadata', 'sidecar', 'checkpointMetadata'] as const;
+const CHECKPOINT_COLUMNS = [
+  'protocol',
+  'metaData',
+  'add',
+  'remove',
+  'txn',
+  'domainMetadata',
+  'sidecar',
+  'checkpointMetadata',
+] as const;
 
-export async function readCheckpoint(storage: Storage, engine: EngineClient, cp: CheckpointRef): Promise<DeltaAction[]> {
+export async function readCheckpoint(
+  storage: Storage,
+  engine: EngineClient,
+  cp: CheckpointRef,
+): Promise<DeltaAction[]> {
   const top = cp.files[0];
   if (cp.kind === 'v2' && top?.endsWith('.json')) {
     const actions = parseCommit((await storage.read(top)).toString('utf8'), top);
     return actions.concat(await readSidecars(storage, engine, actions));
   }
-  const actions = await readParquetActions(engine, cp.files.map((f) => path.join(storage.root, f)));
+  const actions = await readParquetActions(
+    engine,
+    cp.files.map((f) => path.join(storage.root, f)),
+  );
   return cp.kind === 'v2' ? actions.concat(await readSidecars(storage, engine, actions)) : actions;
 }
 
-async function readSidecars(storage: Storage, engine: EngineClient, actions: DeltaAction[]): Promise<DeltaAction[]> {
+async function readSidecars(
+  storage: Storage,
+  engine: EngineClient,
+  actions: DeltaAction[],
+): Promise<DeltaAction[]> {
   const sidecars = actions.flatMap((a) => ('sidecar' in a ? [a.sidecar as Sidecar] : []));
   if (sidecars.length === 0) return [];
-  const files = sidecars.map((s) => path.join(storage.root, LOG_DIR, SIDECARS_DIR, decodeURIComponent(s.path)));
+  const files = sidecars.map((s) =>
+    path.join(storage.root, LOG_DIR, SIDECARS_DIR, decodeURIComponent(s.path)),
+  );
   return readParquetActions(engine, files);
 }
 

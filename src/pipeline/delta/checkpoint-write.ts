@@ -17,7 +17,8 @@ import { AlreadyExistsError } from './storage';
 import type { DeltaTable } from './table';
 
 const MAP = 'MAP(VARCHAR, VARCHAR)';
-const DV = 'STRUCT(storageType VARCHAR, pathOrInlineDv VARCHAR, "offset" INTEGER, sizeInBytes INTEGER, cardinality BIGINT, maxRowIndex BIGINT)';
+const DV =
+  'STRUCT(storageType VARCHAR, pathOrInlineDv VARCHAR, "offset" INTEGER, sizeInBytes INTEGER, cardinality BIGINT, maxRowIndex BIGINT)';
 
 /** The checkpoint columns and their types, in the order Spark writes them. */
 export const CHECKPOINT_SCHEMA: Record<string, string> = {
@@ -25,7 +26,8 @@ export const CHECKPOINT_SCHEMA: Record<string, string> = {
   add: `STRUCT(path VARCHAR, partitionValues ${MAP}, size BIGINT, modificationTime BIGINT, dataChange BOOLEAN, tags ${MAP}, deletionVector ${DV}, baseRowId BIGINT, defaultRowCommitVersion BIGINT, stats VARCHAR)`,
   remove: `STRUCT(path VARCHAR, deletionTimestamp BIGINT, dataChange BOOLEAN, extendedFileMetadata BOOLEAN, partitionValues ${MAP}, size BIGINT, deletionVector ${DV}, baseRowId BIGINT, defaultRowCommitVersion BIGINT)`,
   metaData: `STRUCT(id VARCHAR, name VARCHAR, description VARCHAR, format STRUCT(provider VARCHAR, options ${MAP}), schemaString VARCHAR, partitionColumns VARCHAR[], configuration ${MAP}, createdTime BIGINT)`,
-  protocol: 'STRUCT(minReaderVersion INTEGER, minWriterVersion INTEGER, readerFeatures VARCHAR[], writerFeatures VARCHAR[])',
+  protocol:
+    'STRUCT(minReaderVersion INTEGER, minWriterVersion INTEGER, readerFeatures VARCHAR[], writerFeatures VARCHAR[])',
   domainMetadata: 'STRUCT(domain VARCHAR, configuration VARCHAR, removed BOOLEAN)',
 };
 
@@ -39,11 +41,15 @@ export interface CheckpointResult {
   written: boolean;
 }
 
-export async function writeCheckpoint(table: DeltaTable, opts: { version?: number; now?: number } = {}): Promise<CheckpointResult> {
+export async function writeCheckpoint(
+  table: DeltaTable,
+  opts: { version?: number; now?: number } = {},
+): Promise<CheckpointResult> {
   const snapshot = await loadSnapshot(table, opts.version !== undefined ? { version: opts.version } : {});
   const actions = checkpointActions(snapshot, opts.now ?? Date.now());
   const file = `${LOG_DIR}/${checkpointFileName(snapshot.version)}`;
-  if (await table.storage.stat(file)) return { version: snapshot.version, file, actions: actions.length, written: false };
+  if (await table.storage.stat(file))
+    return { version: snapshot.version, file, actions: actions.length, written: false };
   const root = table.storage.root;
   const tmpBase = path.join(root, LOG_DIR, `.checkpoint-${snapshot.version}-${randomUUID()}`);
   const jsonPath = `${tmpBase}.json`;
@@ -60,7 +66,8 @@ export async function writeCheckpoint(table: DeltaTable, opts: { version?: numbe
     try {
       await table.storage.putIfAbsent(file, bytes);
     } catch (err) {
-      if (err instanceof AlreadyExistsError) return { version: snapshot.version, file, actions: actions.length, written: false };
+      if (err instanceof AlreadyExistsError)
+        return { version: snapshot.version, file, actions: actions.length, written: false };
       throw err;
     }
     const last = await readLastCheckpoint(table.storage);
@@ -68,7 +75,12 @@ export async function writeCheckpoint(table: DeltaTable, opts: { version?: numbe
       const numOfAddFiles = snapshot.files.length;
       await table.storage.put(
         `${LOG_DIR}/${LAST_CHECKPOINT}`,
-        JSON.stringify({ version: snapshot.version, size: actions.length, sizeInBytes: bytes.length, numOfAddFiles }),
+        JSON.stringify({
+          version: snapshot.version,
+          size: actions.length,
+          sizeInBytes: bytes.length,
+          numOfAddFiles,
+        }),
       );
     }
     return { version: snapshot.version, file, actions: actions.length, written: true };
@@ -79,7 +91,11 @@ export async function writeCheckpoint(table: DeltaTable, opts: { version?: numbe
 }
 
 /** Checkpoints when `version` is a multiple of the table's interval (delta.checkpointInterval, default 10). */
-export async function maybeCheckpoint(table: DeltaTable, version: number, configuration: Record<string, string>): Promise<CheckpointResult | null> {
+export async function maybeCheckpoint(
+  table: DeltaTable,
+  version: number,
+  configuration: Record<string, string>,
+): Promise<CheckpointResult | null> {
   const raw = Number(configuration['delta.checkpointInterval'] ?? DEFAULT_CHECKPOINT_INTERVAL);
   const interval = Number.isInteger(raw) && raw > 0 ? raw : DEFAULT_CHECKPOINT_INTERVAL;
   if (version === 0 || version % interval !== 0) return null;
@@ -88,7 +104,9 @@ export async function maybeCheckpoint(table: DeltaTable, version: number, config
 
 /** The actions a checkpoint of this snapshot holds: adds lose dataChange, expired tombstones are dropped. */
 export function checkpointActions(snapshot: Snapshot, now: number): DeltaAction[] {
-  const retention = retentionMs(snapshot.metadata.configuration['delta.deletedFileRetentionDuration']) ?? DEFAULT_TOMBSTONE_RETENTION_MS;
+  const retention =
+    retentionMs(snapshot.metadata.configuration['delta.deletedFileRetentionDuration']) ??
+    DEFAULT_TOMBSTONE_RETENTION_MS;
   const out: DeltaAction[] = [{ protocol: snapshot.protocol }, { metaData: snapshot.metadata }];
   for (const [appId, version] of snapshot.appVersions) out.push({ txn: { appId, version } });
   for (const d of snapshot.domains.values()) out.push({ domainMetadata: d });
@@ -104,6 +122,8 @@ export function retentionMs(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const m = /^\s*(?:interval\s+)?(\d+)\s*(second|minute|hour|day|week)s?\s*$/i.exec(value);
   if (!m) return undefined;
-  const unit = { second: 1e3, minute: 6e4, hour: 3.6e6, day: 8.64e7, week: 6.048e8 }[(m[2] ?? 'day').toLowerCase() as 'day'];
+  const unit = { second: 1e3, minute: 6e4, hour: 3.6e6, day: 8.64e7, week: 6.048e8 }[
+    (m[2] ?? 'day').toLowerCase() as 'day'
+  ];
   return Number(m[1]) * unit;
 }

@@ -54,7 +54,10 @@ export function checkReadable(protocol: Protocol, table: string): void {
 
 export function checkWritable(protocol: Protocol, table: string): void {
   if (protocol.minWriterVersion > 7) {
-    throw new UnsupportedFeatureError(`${table} needs Delta writer version ${protocol.minWriterVersion}; this workbench writes up to version 7.`, `writerVersion${protocol.minWriterVersion}`);
+    throw new UnsupportedFeatureError(
+      `${table} needs Delta writer version ${protocol.minWriterVersion}; this workbench writes up to version 7.`,
+      `writerVersion${protocol.minWriterVersion}`,
+    );
   }
   if (protocol.minWriterVersion === 7) {
     for (const f of protocol.writerFeatures ?? []) {

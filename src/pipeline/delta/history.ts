@@ -17,7 +17,10 @@ export interface HistoryEntry {
   isBlindAppend: boolean | null;
 }
 
-export async function tableHistory(table: DeltaTable, opts: { limit?: number } = {}): Promise<HistoryEntry[]> {
+export async function tableHistory(
+  table: DeltaTable,
+  opts: { limit?: number } = {},
+): Promise<HistoryEntry[]> {
   const listing = await listLog(table.storage);
   if (listing.commits.size === 0) throw new TableNotFoundError(table.storage.root);
   const versions = [...listing.commits.keys()].sort((a, b) => b - a).slice(0, opts.limit ?? Infinity);

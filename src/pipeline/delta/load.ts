@@ -21,14 +21,20 @@ export async function loadSnapshot(table: DeltaTable, opts: SnapshotOptions = {}
   if (opts.version !== undefined && opts.timestamp !== undefined) {
     throw new UsageError('Give either a version or a timestamp to time travel, not both.');
   }
-  const version = opts.timestamp !== undefined ? await versionAt(table, listing, toMillis(opts.timestamp)) : opts.version;
+  const version =
+    opts.timestamp !== undefined ? await versionAt(table, listing, toMillis(opts.timestamp)) : opts.version;
   const segment = segmentFor(listing, root, version);
   const commits: { version: number; file: string; actions: DeltaAction[] }[] = [];
   for (const c of segment.commits) commits.push({ ...c, actions: await readCommit(table, c.file) });
-  const checkpointActions = segment.checkpoint ? await readCheckpoint(table.storage, table.engine, segment.checkpoint) : [];
+  const checkpointActions = segment.checkpoint
+    ? await readCheckpoint(table.storage, table.engine, segment.checkpoint)
+    : [];
   const state = replay([...commits.reverse().map((c) => c.actions), checkpointActions]);
   if (!state.protocol || !state.metadata) {
-    throw new PipelineError('IO', `The Delta log of ${root} has no ${state.protocol ? 'metaData' : 'protocol'} action up to version ${segment.version}; the table is corrupt.`);
+    throw new PipelineError(
+      'IO',
+      `The Delta log of ${root} has no ${state.protocol ? 'metaData' : 'protocol'} action up to version ${segment.version}; the table is corrupt.`,
+    );
   }
   checkReadable(state.protocol, root);
   let schema;
@@ -71,7 +77,11 @@ export async function readCommit(table: DeltaTable, file: string): Promise<Delta
 }
 
 /** inCommitTimestamp when the table keeps them, else commitInfo.timestamp, else the file's mtime. */
-export async function commitTimestamp(table: DeltaTable, file: string, actions: readonly DeltaAction[]): Promise<number> {
+export async function commitTimestamp(
+  table: DeltaTable,
+  file: string,
+  actions: readonly DeltaAction[],
+): Promise<number> {
   for (const a of actions) {
     if ('commitInfo' in a) {
       const info: CommitInfo = a.commitInfo;
@@ -93,7 +103,10 @@ function toMillis(t: number | string): number {
   // A timestamp without a zone is UTC, as everywhere in the workbench.
   const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(t) ? t : `${t.replace(' ', 'T')}Z`;
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new UsageError(`'${t}' is not a timestamp; write it like 2024-05-01 10:00:00 (UTC) or 2024-05-01T10:00:00+02:00.`);
+  if (Number.isNaN(ms))
+    throw new UsageError(
+      `'${t}' is not a timestamp; write it like 2024-05-01 10:00:00 (UTC) or 2024-05-01T10:00:00+02:00.`,
+    );
   return ms;
 }
 

@@ -38,7 +38,14 @@ export function parseLogFileName(name: string): LogFile | null {
   m = MULTIPART.exec(name);
   if (m) return { kind: 'checkpoint', version: Number(m[1]), name, part: Number(m[2]), parts: Number(m[3]) };
   m = V2.exec(name);
-  if (m) return { kind: 'checkpointV2', version: Number(m[1]), name, uuid: m[2] ?? '', format: m[3] === 'json' ? 'json' : 'parquet' };
+  if (m)
+    return {
+      kind: 'checkpointV2',
+      version: Number(m[1]),
+      name,
+      uuid: m[2] ?? '',
+      format: m[3] === 'json' ? 'json' : 'parquet',
+    };
   m = COMPACTION.exec(name);
   if (m) return { kind: 'compaction', version: Number(m[1]), endVersion: Number(m[2]), name };
   return null;

@@ -29,9 +29,12 @@ export interface LogListing {
 
 export class TableNotFoundError extends NotFoundError {
   constructor(root: string) {
-    super(`${root} is not a Delta table: it has no _delta_log folder with commits. Check the path, or write the table first.`, {
-      root,
-    });
+    super(
+      `${root} is not a Delta table: it has no _delta_log folder with commits. Check the path, or write the table first.`,
+      {
+        root,
+      },
+    );
   }
 }
 
@@ -46,7 +49,8 @@ export async function listLog(storage: Storage): Promise<LogListing> {
     const f = parseLogFileName(e.name);
     if (!f) continue;
     if (f.kind === 'commit') commits.set(f.version, { file: `${LOG_DIR}/${f.name}` });
-    else if (f.kind === 'checkpointV2') checkpoints.push({ version: f.version, kind: 'v2', files: [`${LOG_DIR}/${f.name}`] });
+    else if (f.kind === 'checkpointV2')
+      checkpoints.push({ version: f.version, kind: 'v2', files: [`${LOG_DIR}/${f.name}`] });
     else if (f.kind === 'checkpoint') {
       const key = `${f.version}/${f.parts}`;
       parts.set(key, [...(parts.get(key) ?? []), f]);
@@ -68,7 +72,9 @@ export async function listLog(storage: Storage): Promise<LogListing> {
 /** Reads `_last_checkpoint`; null when absent or unreadable (it is only a hint). */
 export async function readLastCheckpoint(storage: Storage): Promise<{ version: number } | null> {
   try {
-    const json = JSON.parse((await storage.read(`${LOG_DIR}/${LAST_CHECKPOINT}`)).toString('utf8')) as { version?: unknown };
+    const json = JSON.parse((await storage.read(`${LOG_DIR}/${LAST_CHECKPOINT}`)).toString('utf8')) as {
+      version?: unknown;
+    };
     return typeof json.version === 'number' ? { version: json.version } : null;
   } catch {
     return null;
@@ -88,9 +94,12 @@ export function segmentFor(listing: LogListing, root: string, version?: number):
   if (latest < 0) throw new TableNotFoundError(root);
   const target = version ?? latest;
   if (!Number.isInteger(target) || target < 0 || target > latest) {
-    throw new NotFoundError(`Version ${String(version)} of ${root} does not exist: the table has versions up to ${latest}.`, {
-      latest,
-    });
+    throw new NotFoundError(
+      `Version ${String(version)} of ${root} does not exist: the table has versions up to ${latest}.`,
+      {
+        latest,
+      },
+    );
   }
   const checkpoint = listing.checkpoints.find((c) => c.version <= target) ?? null;
   const from = checkpoint ? checkpoint.version + 1 : 0;

@@ -73,7 +73,8 @@ export function parseSchemaString(schemaString: string): StructType {
     throw new SchemaError('metaData.schemaString is not valid JSON.');
   }
   const t = parseType(json);
-  if (typeof t === 'string' || t.type !== 'struct') throw new SchemaError('The table schema must be a struct.');
+  if (typeof t === 'string' || t.type !== 'struct')
+    throw new SchemaError('The table schema must be a struct.');
   return t;
 }
 
@@ -85,7 +86,8 @@ function parseType(json: unknown): DataType {
     if (json === 'decimal') return 'decimal(10,0)';
     throw new SchemaError(`Unsupported Delta type '${json}'.`);
   }
-  if (typeof json !== 'object' || json === null) throw new SchemaError('A schema type must be a string or an object.');
+  if (typeof json !== 'object' || json === null)
+    throw new SchemaError('A schema type must be a string or an object.');
   const o = json as Record<string, unknown>;
   switch (o['type']) {
     case 'struct':
@@ -102,7 +104,11 @@ function parseType(json: unknown): DataType {
         }),
       };
     case 'array':
-      return { type: 'array', elementType: parseType(o['elementType']), containsNull: o['containsNull'] !== false };
+      return {
+        type: 'array',
+        elementType: parseType(o['elementType']),
+        containsNull: o['containsNull'] !== false,
+      };
     case 'map':
       return {
         type: 'map',

@@ -186,7 +186,9 @@ export class MemoryStorage implements Storage {
 
   async stat(file: string): Promise<FileEntry | null> {
     const f = this.files.get(file);
-    return f ? { name: path.posix.basename(file), size: f.data.length, mtimeMs: f.mtimeMs, isDirectory: false } : null;
+    return f
+      ? { name: path.posix.basename(file), size: f.data.length, mtimeMs: f.mtimeMs, isDirectory: false }
+      : null;
   }
 
   async putIfAbsent(file: string, data: string | Buffer): Promise<void> {

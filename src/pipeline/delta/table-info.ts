@@ -16,7 +16,12 @@ export interface SnapshotSummary {
   numFiles: number;
   numRecords: number;
   sizeInBytes: number;
-  protocol: { minReaderVersion: number; minWriterVersion: number; readerFeatures: string[]; writerFeatures: string[] };
+  protocol: {
+    minReaderVersion: number;
+    minWriterVersion: number;
+    readerFeatures: string[];
+    writerFeatures: string[];
+  };
 }
 
 export async function summarize(snapshot: Snapshot): Promise<SnapshotSummary> {
@@ -31,14 +36,20 @@ export async function summarize(snapshot: Snapshot): Promise<SnapshotSummary> {
   }
   let numRecords = fromStats;
   if (numRecords === null) {
-    const { rows } = await snapshot.table.engine.read(`SELECT count(*)::BIGINT FROM (${await scanSql(snapshot)})`);
+    const { rows } = await snapshot.table.engine.read(
+      `SELECT count(*)::BIGINT FROM (${await scanSql(snapshot)})`,
+    );
     numRecords = Number(rows[0]?.[0] ?? 0);
   }
   return {
     version: snapshot.version,
     timestamp: new Date(snapshot.timestamp).toISOString(),
     partitionColumns: [...snapshot.partitionColumns],
-    schema: snapshot.schema.fields.map((f) => ({ name: f.name, type: typeName(f.type), nullable: f.nullable })),
+    schema: snapshot.schema.fields.map((f) => ({
+      name: f.name,
+      type: typeName(f.type),
+      nullable: f.nullable,
+    })),
     numFiles: snapshot.files.length,
     numRecords,
     sizeInBytes: snapshot.files.reduce((n, f) => n + f.size, 0),

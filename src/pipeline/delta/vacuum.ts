@@ -34,12 +34,18 @@ export interface VacuumResult {
 }
 
 export async function vacuum(table: DeltaTable, opts: VacuumOptions = {}): Promise<VacuumResult> {
-  if (opts.retentionHours !== undefined && (!Number.isFinite(opts.retentionHours) || opts.retentionHours < 0)) {
+  if (
+    opts.retentionHours !== undefined &&
+    (!Number.isFinite(opts.retentionHours) || opts.retentionHours < 0)
+  ) {
     throw new UsageError(`The vacuum retention must be 0 hours or more (got ${opts.retentionHours}).`);
   }
   const snapshot = await loadSnapshot(table);
   const configured = retentionMs(snapshot.metadata.configuration['delta.deletedFileRetentionDuration']);
-  const retention = opts.retentionHours !== undefined ? opts.retentionHours * 3.6e6 : (configured ?? DEFAULT_RETENTION_HOURS * 3.6e6);
+  const retention =
+    opts.retentionHours !== undefined
+      ? opts.retentionHours * 3.6e6
+      : (configured ?? DEFAULT_RETENTION_HOURS * 3.6e6);
   const now = opts.now ?? Date.now();
   const cutoff = now - retention;
   const keep = new Set<string>();
@@ -75,7 +81,10 @@ function keepDv(keep: Set<string>, dv: DeletionVectorDescriptor): void {
  * with '_' or '.' are skipped (the log, checkpoints' temp files, Spark's
  * _SUCCESS markers), except '_' names that are partition folders (`_2=x`).
  */
-async function* walk(storage: Storage, dir: string): AsyncGenerator<{ path: string; size: number; mtimeMs: number }> {
+async function* walk(
+  storage: Storage,
+  dir: string,
+): AsyncGenerator<{ path: string; size: number; mtimeMs: number }> {
   for (const e of await storage.list(dir)) {
     const hidden = e.name.startsWith('.') || (e.name.startsWith('_') && !e.name.includes('='));
     if (hidden) continue;

@@ -149,7 +149,10 @@ export class EngineClient implements Disposable {
       const finish = (): void => {
         clearTimeout(timer);
         worker.off('message', onMessage);
-        worker.terminate().then(() => resolve(), () => resolve());
+        worker.terminate().then(
+          () => resolve(),
+          () => resolve(),
+        );
       };
       const onMessage = (reply: EngineReply): void => {
         if (reply.kind !== 'progress') left.delete(reply.id);
@@ -161,12 +164,14 @@ export class EngineClient implements Disposable {
         return;
       }
       worker.on('message', onMessage);
-      for (const id of inFlight) worker.postMessage({ id: ++this.seq, kind: 'interrupt', args: { target: id } });
+      for (const id of inFlight)
+        worker.postMessage({ id: ++this.seq, kind: 'interrupt', args: { target: id } });
     });
   }
 
   private ensureStarted(): Promise<EngineInfo> {
-    if (this.disposed) return Promise.reject(new EngineError('INTERNAL', `The ${this.name} engine is closed.`));
+    if (this.disposed)
+      return Promise.reject(new EngineError('INTERNAL', `The ${this.name} engine is closed.`));
     if (this.started) return this.started;
     const worker = (this.options.spawn ?? defaultSpawn)();
     this.worker = worker;
@@ -192,7 +197,11 @@ export class EngineClient implements Disposable {
     return started;
   }
 
-  private send<M extends EngineMethod>(method: M, args: ArgsOf<M>, options: CallOptions): Promise<ResultOf<M>> {
+  private send<M extends EngineMethod>(
+    method: M,
+    args: ArgsOf<M>,
+    options: CallOptions,
+  ): Promise<ResultOf<M>> {
     const worker = this.worker;
     if (!worker) return Promise.reject(new EngineError('CRASHED', `The ${this.name} engine is not running.`));
     const id = ++this.seq;
@@ -283,5 +292,9 @@ export class EngineClient implements Disposable {
 }
 
 function isKept(value: unknown): value is { resultId: string } {
-  return typeof value === 'object' && value !== null && typeof (value as { resultId?: unknown }).resultId === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { resultId?: unknown }).resultId === 'string'
+  );
 }

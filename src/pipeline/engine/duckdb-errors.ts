@@ -22,7 +22,10 @@ export interface SqlOrigin {
 export function engineErrorFrom(err: unknown, sql: string, origin: SqlOrigin = { start: 0 }): EngineError {
   if (err instanceof EngineError) return err;
   // DuckDB prefixes parse errors of a multi-statement script with this.
-  const text = (err instanceof Error ? err.message : String(err)).replace(/^Failed to extract statements: /, '');
+  const text = (err instanceof Error ? err.message : String(err)).replace(
+    /^Failed to extract statements: /,
+    '',
+  );
   const kindMatch = /^([A-Za-z ]+?) Error: /.exec(text);
   const kind = kindMatch?.[1] ?? 'Unknown';
   const [head = text] = text.split(/\n\nLINE \d+:/);
@@ -32,7 +35,9 @@ export function engineErrorFrom(err: unknown, sql: string, origin: SqlOrigin = {
     return new EngineError('CANCELLED', 'The query was cancelled.', { kind: 'Interrupt' });
   }
   if (kind === 'Permission' || /disabled by configuration|configuration has been locked/.test(text)) {
-    return new EngineError('SANDBOX', `${message.replace(/[.!]?$/, '.')} ${SANDBOX_HINT}`, { kind: 'Permission' });
+    return new EngineError('SANDBOX', `${message.replace(/[.!]?$/, '.')} ${SANDBOX_HINT}`, {
+      kind: 'Permission',
+    });
   }
   if (kind === 'Out of Memory') {
     return new EngineError(
@@ -52,7 +57,11 @@ export function engineErrorFrom(err: unknown, sql: string, origin: SqlOrigin = {
  * cut (`...` at either end), so the column is found by locating the snippet in
  * the SQL's line, not by counting characters after the prefix.
  */
-export function positionFrom(text: string, sql: string, origin: SqlOrigin = { start: 0 }): SqlPosition | undefined {
+export function positionFrom(
+  text: string,
+  sql: string,
+  origin: SqlOrigin = { start: 0 },
+): SqlPosition | undefined {
   const m = /\nLINE (\d+): (.*)\n( *)\^/.exec(text);
   if (!m) return undefined;
   const [, lineStr = '1', snippetRaw = '', spaces = ''] = m;

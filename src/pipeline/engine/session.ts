@@ -113,7 +113,9 @@ export class EngineSession {
         last.prepared.runAndReadUntil(args.maxRows + 1),
       );
       if (reader.currentRowCount > args.maxRows) {
-        throw new UsageError(`The query returned more than ${args.maxRows} rows; add a LIMIT or use a paged query.`);
+        throw new UsageError(
+          `The query returned more than ${args.maxRows} rows; add a LIMIT or use a paged query.`,
+        );
       }
       return { columns: readerColumns(reader), rows: readerCells(reader) };
     });
@@ -124,7 +126,10 @@ export class EngineSession {
     const resultId = `r${++this.resultSeq}`;
     const { statements, result } = await this.withConnection(ctx, async (conn) => {
       const script = await this.prepareScript(conn, args.sql, ctx);
-      return { statements: script.statements, result: await this.keepLast(conn, ctx, args.sql, script.last, resultId) };
+      return {
+        statements: script.statements,
+        result: await this.keepLast(conn, ctx, args.sql, script.last, resultId),
+      };
     });
     this.keep(resultId, result);
     const page = await this.fetch({ resultId, offset: 0, limit: args.pageSize });
@@ -146,7 +151,8 @@ export class EngineSession {
     }
     const offset = Math.max(0, Math.floor(args.offset));
     const limit = Math.max(0, Math.floor(args.limit));
-    if (result.rows) return { resultId: args.resultId, offset, rows: result.rows.slice(offset, offset + limit) };
+    if (result.rows)
+      return { resultId: args.resultId, offset, rows: result.rows.slice(offset, offset + limit) };
     const table = result.table ?? '';
     // rowid follows insertion order in a table that is never updated, a rowid
     // range is pushed into the scan (deep pages cost what the first does), and a
@@ -167,7 +173,8 @@ export class EngineSession {
     if (!result) return { released: false };
     this.results.delete(args.resultId);
     const table = result.table;
-    if (table) await this.usePool((conn) => conn.run(`DROP TABLE IF EXISTS ${quoteQualified(RESULTS_DB, table)}`));
+    if (table)
+      await this.usePool((conn) => conn.run(`DROP TABLE IF EXISTS ${quoteQualified(RESULTS_DB, table)}`));
     return { released: true };
   }
 
@@ -202,7 +209,12 @@ export class EngineSession {
       );
       const meta = await conn.runAndReadAll(`SELECT * FROM ${target} LIMIT 0`);
       const count = await conn.runAndReadAll(`SELECT count(*)::BIGINT FROM ${target}`);
-      return { table, rows: null, columns: readerColumns(meta), total: Number(count.getRowsJson()[0]?.[0] ?? 0) };
+      return {
+        table,
+        rows: null,
+        columns: readerColumns(meta),
+        total: Number(count.getRowsJson()[0]?.[0] ?? 0),
+      };
     }
     const reader = await this.track(conn, ctx, sql, { start: last.start }, () =>
       last.prepared.runAndReadUntil(MAX_INLINE_ROWS),
@@ -239,7 +251,11 @@ export class EngineSession {
    * Parses the script with DuckDB, checks every statement against the sandbox,
    * runs all but the last, and returns the last one prepared.
    */
-  private async prepareScript(conn: DuckDBConnection, sql: string, ctx: HandlerContext): Promise<PreparedScript> {
+  private async prepareScript(
+    conn: DuckDBConnection,
+    sql: string,
+    ctx: HandlerContext,
+  ): Promise<PreparedScript> {
     const spans = splitStatements(sql);
     if (spans.length === 0) throw new UsageError('The query is empty: write a SQL statement to run.');
     let extracted: Awaited<ReturnType<DuckDBConnection['extractStatements']>>;

@@ -41,9 +41,7 @@ export function validateEngineSettings(s: Partial<EngineSettings>): string[] {
     problems.push(`engine.threads must be a whole number from 1 to 1024 (got ${String(s.threads)}).`);
   }
   if (s.memoryLimit !== undefined && !MEMORY_LIMIT.test(s.memoryLimit)) {
-    problems.push(
-      `engine.memory_limit must look like '4GB', '512MB' or '50%' (got '${s.memoryLimit}').`,
-    );
+    problems.push(`engine.memory_limit must look like '4GB', '512MB' or '50%' (got '${s.memoryLimit}').`);
   }
   return problems;
 }

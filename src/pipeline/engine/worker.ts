@@ -33,7 +33,10 @@ async function dispatch(request: EngineRequest): Promise<void> {
   };
   try {
     // The union is keyed by `kind`; each handler receives exactly its own args.
-    const handler = handlers[request.kind] as (args: EngineRequest['args'], ctx: HandlerContext) => Promise<unknown>;
+    const handler = handlers[request.kind] as (
+      args: EngineRequest['args'],
+      ctx: HandlerContext,
+    ) => Promise<unknown>;
     const value = await handler(request.args, ctx);
     reply({ id: request.id, kind: 'result', value });
   } catch (err) {

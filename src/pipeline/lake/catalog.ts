@@ -33,7 +33,8 @@ export function listCatalog(layout: LakeLayout): CatalogEntry[] {
         continue;
       }
       if (!NAME.test(layer)) continue;
-      for (const name of safeDirs(path.join(base, layer))) classify(path.join(base, layer, name), schemaOf(layer), name, out);
+      for (const name of safeDirs(path.join(base, layer)))
+        classify(path.join(base, layer, name), schemaOf(layer), name, out);
     }
   };
   scan(layout.tables, (layer) => layer, true);
@@ -66,35 +67,59 @@ function hasParquet(dir: string, depth: number): boolean {
     return false;
   }
   return entries.some(
-    (e) => (e.isFile() && e.name.endsWith('.parquet')) || (depth > 0 && e.isDirectory() && !e.name.startsWith('.') && hasParquet(path.join(dir, e.name), depth - 1)),
+    (e) =>
+      (e.isFile() && e.name.endsWith('.parquet')) ||
+      (depth > 0 &&
+        e.isDirectory() &&
+        !e.name.startsWith('.') &&
+        hasParquet(path.join(dir, e.name), depth - 1)),
   );
 }
 
 /** Finds a table by `[schema, name]` or a bare `[name]` that is unique across schemas. */
 export function findEntry(entries: readonly CatalogEntry[], parts: readonly string[]): CatalogEntry {
   const [a, b] = parts;
-  const matches = parts.length >= 2 ? entries.filter((e) => e.schema === a && e.name === b) : entries.filter((e) => e.name === a);
+  const matches =
+    parts.length >= 2
+      ? entries.filter((e) => e.schema === a && e.name === b)
+      : entries.filter((e) => e.name === a);
   const shown = parts.join('.');
   if (matches.length === 1 && matches[0]) return matches[0];
   if (matches.length > 1) {
-    throw new UsageError(`'${shown}' is ambiguous: ${matches.map((m) => `${m.schema}.${m.name}`).join(', ')}. Qualify it with its layer.`);
+    throw new UsageError(
+      `'${shown}' is ambiguous: ${matches.map((m) => `${m.schema}.${m.name}`).join(', ')}. Qualify it with its layer.`,
+    );
   }
-  throw new NotFoundError(`No table '${shown}' in this lake. Tables: ${entries.map((e) => `${e.schema}.${e.name}`).join(', ') || 'none yet'}.`);
+  throw new NotFoundError(
+    `No table '${shown}' in this lake. Tables: ${entries.map((e) => `${e.schema}.${e.name}`).join(', ') || 'none yet'}.`,
+  );
 }
 
 /** The SELECT a view of this entry stands for; Delta tables at a snapshot (current by default). */
-export async function entrySelect(entry: CatalogEntry, engine: EngineClient, at: SnapshotOptions = {}): Promise<{ sql: string; snapshot: Snapshot | null }> {
+export async function entrySelect(
+  entry: CatalogEntry,
+  engine: EngineClient,
+  at: SnapshotOptions = {},
+): Promise<{ sql: string; snapshot: Snapshot | null }> {
   if (entry.kind === 'parquet') {
     if (at.version !== undefined || at.timestamp !== undefined) {
-      throw new UsageError(`${entry.schema}.${entry.name} is a plain Parquet dataset, not a Delta table: it has no versions to time travel to.`);
+      throw new UsageError(
+        `${entry.schema}.${entry.name} is a plain Parquet dataset, not a Delta table: it has no versions to time travel to.`,
+      );
     }
     const glob = path.join(entry.dir, '**', '*.parquet');
-    return { sql: `SELECT * FROM read_parquet(${quoteLiteral(glob)}, hive_partitioning = true, union_by_name = true)`, snapshot: null };
+    return {
+      sql: `SELECT * FROM read_parquet(${quoteLiteral(glob)}, hive_partitioning = true, union_by_name = true)`,
+      snapshot: null,
+    };
   }
   const snapshot = await loadSnapshot(localTable(entry.dir, engine), at);
   return { sql: await scanSql(snapshot), snapshot };
 }
 
 export function viewSql(entry: CatalogEntry, select: string): string[] {
-  return [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(entry.schema)}`, `CREATE OR REPLACE VIEW ${quoteQualified(entry.schema, entry.name)} AS ${select}`];
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(entry.schema)}`,
+    `CREATE OR REPLACE VIEW ${quoteQualified(entry.schema, entry.name)} AS ${select}`,
+  ];
 }

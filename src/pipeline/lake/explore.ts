@@ -67,7 +67,12 @@ export class ExploreSession implements Disposable {
     }
     for (const key of [...this.versions.keys()]) {
       if (seen.has(key)) continue;
-      await this.engine.run(`DROP VIEW IF EXISTS ${key.split('.').map((p) => `"${p.replaceAll('"', '""')}"`).join('.')}`);
+      await this.engine.run(
+        `DROP VIEW IF EXISTS ${key
+          .split('.')
+          .map((p) => `"${p.replaceAll('"', '""')}"`)
+          .join('.')}`,
+      );
       this.versions.delete(key);
       this.viewStatements.delete(key);
       changed.push(key);

@@ -87,7 +87,9 @@ export async function initLake(opts: InitOptions): Promise<InitResult> {
 }
 
 /** Seed and volume of an existing sample lake, so `generate` continues it consistently. */
-export async function sampleSettingsOf(layout: LakeLayout): Promise<{ seed?: number; eventsPerDay?: number }> {
+export async function sampleSettingsOf(
+  layout: LakeLayout,
+): Promise<{ seed?: number; eventsPerDay?: number }> {
   const manifest = await readSampleManifest(layout.root);
   return manifest ? { seed: manifest.seed, eventsPerDay: manifest.events_per_day } : {};
 }

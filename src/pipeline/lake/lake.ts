@@ -60,7 +60,9 @@ export function exploreSetupSql(lake: Lake): string[] {
   const stmts = ['CREATE SCHEMA IF NOT EXISTS raw'];
   for (const source of lake.sources) {
     const files = listRawFiles(lake.layout, source).map((f) => f.path);
-    stmts.push(`CREATE OR REPLACE VIEW ${quoteQualified('raw', source.name)} AS ${rawViewSql(source, files)}`);
+    stmts.push(
+      `CREATE OR REPLACE VIEW ${quoteQualified('raw', source.name)} AS ${rawViewSql(source, files)}`,
+    );
   }
   return stmts;
 }
@@ -77,4 +79,3 @@ export function createExploreEngine(lake: Lake): EngineClient {
 export function createPipelineEngine(lake: Lake): EngineClient {
   return new EngineClient({ name: 'pipeline', settings: engineSettings(lake, 'pipeline'), sandbox: null });
 }
-

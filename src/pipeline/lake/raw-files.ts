@@ -29,7 +29,11 @@ export function sourceDir(layout: LakeLayout, source: SourceDef, zone: 'raw' | '
   return path.join(zone === 'raw' ? layout.raw : layout.archive, rel);
 }
 
-export function listRawFiles(layout: LakeLayout, source: SourceDef, range?: { from: string; to: string }): RawFile[] {
+export function listRawFiles(
+  layout: LakeLayout,
+  source: SourceDef,
+  range?: { from: string; to: string },
+): RawFile[] {
   const out: RawFile[] = [];
   const exts = EXTENSIONS[source.format];
   for (const zone of ['archive', 'raw'] as const) {
@@ -56,5 +60,7 @@ export function listRawFiles(layout: LakeLayout, source: SourceDef, range?: { fr
   // A partition caught mid-move between zones is read once: the hot copy wins.
   const byName = new Map<string, RawFile>();
   for (const f of out) byName.set(`${f.dt}/${path.basename(f.path)}`, f);
-  return [...byName.values()].sort((a, b) => (a.dt === b.dt ? a.path.localeCompare(b.path) : a.dt.localeCompare(b.dt)));
+  return [...byName.values()].sort((a, b) =>
+    a.dt === b.dt ? a.path.localeCompare(b.path) : a.dt.localeCompare(b.dt),
+  );
 }

@@ -35,7 +35,11 @@ function jsonlSql(source: SourceDef, files: readonly string[]): string {
   // not an INTEGER and "42" is not a number, even where TRY_CAST would accept them.
   return `SELECT _file, _line, ${arrivalDate('_file')} AS _arrival_date, _raw,
   CASE WHEN NOT _ok THEN 'malformed JSON: ' || left(_raw, ${SNIPPET})
-${reasonCases(source.columns, (i) => `_p${i}`, (i) => `_v[${i + 1}]`)}
+${reasonCases(
+  source.columns,
+  (i) => `_p${i}`,
+  (i) => `_v[${i + 1}]`,
+)}
   END AS _reason,
   ${source.columns.map((c) => quoteIdent(c.name)).join(', ')}
 FROM (
@@ -67,7 +71,8 @@ function jsonCast(i: number, col: SourceColumn): string {
   if (col.type === 'JSON') return v;
   if (col.type === 'VARCHAR') return `CASE WHEN ${k} = 'VARCHAR' THEN ${v} END`;
   if (col.type === 'BOOLEAN') return `CASE WHEN ${k} = 'BOOLEAN' THEN TRY_CAST(${v} AS BOOLEAN) END`;
-  if (INTEGER_TYPES.has(col.type)) return `CASE WHEN ${k} IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(${v} AS ${col.type}) END`;
+  if (INTEGER_TYPES.has(col.type))
+    return `CASE WHEN ${k} IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(${v} AS ${col.type}) END`;
   if (NUMBER_TYPES.has(col.type) || col.type.startsWith('DECIMAL')) {
     return `CASE WHEN ${k} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(${v} AS ${col.type}) END`;
   }
@@ -89,7 +94,11 @@ function csvSql(source: SourceDef, files: readonly string[]): string {
   ];
   return `SELECT _file, NULL::BIGINT AS _line, ${arrivalDate('_file')} AS _arrival_date, _raw,
   CASE WHEN false THEN NULL
-${reasonCases(source.columns, (i) => `_t${i} IS NOT NULL`, (i) => `_t${i}`)}
+${reasonCases(
+  source.columns,
+  (i) => `_t${i} IS NOT NULL`,
+  (i) => `_t${i}`,
+)}
   END AS _reason,
   ${names.map(quoteIdent).join(', ')}
 FROM (
@@ -101,12 +110,14 @@ FROM (
 }
 
 function parquetSql(source: SourceDef, files: readonly string[]): string {
-  const typed = source.columns.map(
-    (c, i) => `TRY_CAST(_t${i} AS ${c.type}) AS ${quoteIdent(c.name)}`,
-  );
+  const typed = source.columns.map((c, i) => `TRY_CAST(_t${i} AS ${c.type}) AS ${quoteIdent(c.name)}`);
   return `SELECT _file, _line, ${arrivalDate('_file')} AS _arrival_date, _raw,
   CASE WHEN false THEN NULL
-${reasonCases(source.columns, (i) => `_t${i} IS NOT NULL`, (i) => `_t${i}`)}
+${reasonCases(
+  source.columns,
+  (i) => `_t${i} IS NOT NULL`,
+  (i) => `_t${i}`,
+)}
   END AS _reason,
   ${source.columns.map((c) => quoteIdent(c.name)).join(', ')}
 FROM (
@@ -140,7 +151,8 @@ function reasonCases(
 ): string {
   const arms: string[] = [];
   columns.forEach((c, i) => {
-    if (c.required) arms.push(`    WHEN NOT (${present(i)}) THEN ${quoteLiteral(`missing required field ${c.name}`)}`);
+    if (c.required)
+      arms.push(`    WHEN NOT (${present(i)}) THEN ${quoteLiteral(`missing required field ${c.name}`)}`);
   });
   columns.forEach((c, i) => {
     if (c.type === 'JSON') return;
@@ -150,7 +162,9 @@ function reasonCases(
   });
   columns.forEach((c) => {
     if (!c.acceptedValues || c.acceptedValues.length === 0) return;
-    const values = c.acceptedValues.map((v) => (typeof v === 'string' ? quoteLiteral(v) : String(v))).join(', ');
+    const values = c.acceptedValues
+      .map((v) => (typeof v === 'string' ? quoteLiteral(v) : String(v)))
+      .join(', ');
     arms.push(
       `    WHEN ${quoteIdent(c.name)} IS NOT NULL AND ${quoteIdent(c.name)} NOT IN (${values}) THEN ${quoteLiteral(`unknown value for ${c.name}: `)} || left(CAST(${quoteIdent(c.name)} AS VARCHAR), ${SNIPPET})`,
     );

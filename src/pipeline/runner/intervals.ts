@@ -31,10 +31,14 @@ export function daysBetween(a: string, b: string): number {
 
 /** `--from 2024-05-01 --to 2024-05-03` (both included) → [2024-05-01, 2024-05-04). */
 export function fromInclusive(from: string, to: string): Interval {
-  for (const [name, v] of [['from', from], ['to', to]] as const) {
+  for (const [name, v] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (!isDate(v)) throw new UsageError(`--${name} must be a date like 2024-05-01 (got ${v}).`);
   }
-  if (to < from) throw new UsageError(`--to (${to}) is before --from (${from}); the range is inclusive at both ends.`);
+  if (to < from)
+    throw new UsageError(`--to (${to}) is before --from (${from}); the range is inclusive at both ends.`);
   return { start: from, end: addDays(to, 1) };
 }
 
@@ -60,7 +64,9 @@ export function days(i: Interval): string[] {
 
 /** Sorted, non-overlapping, with touching intervals joined. */
 export function merge(intervals: readonly Interval[]): Interval[] {
-  const sorted = intervals.filter((i) => !isEmpty(i)).sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const sorted = intervals
+    .filter((i) => !isEmpty(i))
+    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   const out: Interval[] = [];
   for (const i of sorted) {
     const last = out[out.length - 1];
