@@ -40,7 +40,15 @@ export default tseslint.config(
   {
     files: ['src/shared/**'],
     rules: restrict(
-      [...nodeBuiltins, 'electron', '**/pipeline/**', '**/main/**', '**/cli/**', '**/renderer/**', '**/preload/**'],
+      [
+        ...nodeBuiltins,
+        'electron',
+        '**/pipeline/**',
+        '**/main/**',
+        '**/cli/**',
+        '**/renderer/**',
+        '**/preload/**',
+      ],
       'src/shared holds plain types: no Node, Electron or other layers.',
     ),
   },
