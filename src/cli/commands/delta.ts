@@ -209,6 +209,34 @@ export const deltaVacuumCommand: Command = {
     }),
 };
 
+export const deltaOptimizeCommand: Command = {
+  name: 'delta optimize',
+  summary: 'Compact small files: each partition with several small files is rewritten in one commit.',
+  description:
+    'Rows do not change (the commit is marked dataChange=false); older versions stay readable until\n' +
+    'vacuum removes the replaced files after the retention.',
+  positionals: TABLE,
+  options: {
+    'target-mb': { type: 'string', value: 'mb', description: 'Files smaller than this are compacted (default 128).' },
+    json,
+  },
+  run: (ctx) =>
+    withTable(ctx, async (table) => {
+      const mb = intOption(ctx.options['target-mb'], 'target-mb', { min: 1, max: 1_000_000 });
+      const r = await deltaTools.optimize(table, {
+        signal: ctx.signal,
+        ...(mb !== undefined ? { targetFileSize: mb * 1024 * 1024 } : {}),
+      });
+      if (ctx.options['json']) ctx.io.out(JSON.stringify(r, null, 2) + '\n');
+      else if (r.version === null) ctx.io.out('Nothing to compact.\n');
+      else
+        ctx.io.out(
+          `Compacted ${r.partitions} partition(s): ${r.filesRemoved} files → ${r.filesAdded} (version ${r.version}).\n`,
+        );
+      return 0;
+    }),
+};
+
 export const deltaCheckpointCommand: Command = {
   name: 'delta checkpoint',
   summary: 'Write a checkpoint of the current version (readers then skip the commits before it).',
@@ -231,5 +259,6 @@ export const deltaCommands: readonly Command[] = [
   deltaReadCommand,
   deltaHistoryCommand,
   deltaVacuumCommand,
+  deltaOptimizeCommand,
   deltaCheckpointCommand,
 ];

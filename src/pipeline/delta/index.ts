@@ -15,3 +15,6 @@ export type { VacuumOptions, VacuumResult } from './vacuum';
 export { writeCheckpoint } from './checkpoint-write';
 export { writeDelta } from './write';
 export type { WriteOptions, WriteResult } from './write';
+export { optimize } from './optimize';
+export type { OptimizeOptions, OptimizeResult } from './optimize';
+export { requireCommitted } from './write';

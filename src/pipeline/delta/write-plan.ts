@@ -31,6 +31,8 @@ export interface PlanInput {
   partitions?: readonly PartitionSpec[];
   txn?: { appId: string; version: number };
   operation?: string;
+  /** False for rewrites that change no data (optimize): readers of changes skip them. */
+  dataChange?: boolean;
   now: number;
 }
 
@@ -51,8 +53,8 @@ export function planTransaction(input: PlanInput): Transaction {
   const live = input.snapshot?.files ?? [];
   const removes = live
     .filter((f) => inScope(scope, f.partitionValues, columns))
-    .map((f) => removeOf(f, input.now));
-  const adds = input.files.map(addOf);
+    .map((f) => ({ ...removeOf(f, input.now), dataChange: input.dataChange ?? true }));
+  const adds = input.files.map((f) => ({ ...addOf(f), dataChange: input.dataChange ?? true }));
   const metrics = {
     numFiles: String(adds.length),
     numOutputRows: String(input.files.reduce((n, f) => n + f.numRecords, 0)),

@@ -41,6 +41,8 @@ export interface WriteOptions {
   txn?: { appId: string; version: number };
   /** commitInfo.operation; default WRITE, REPLACE PARTITIONS or CREATE TABLE. */
   operation?: string;
+  /** False for a rewrite that changes no rows (optimize); default true. */
+  dataChange?: boolean;
   /** metaData.configuration of a new table (ignored for an existing one). */
   configuration?: Readonly<Record<string, string>>;
   /** Names the table in messages; default: its folder. */
@@ -257,8 +259,9 @@ function planFor(
   });
 }
 
-function planExtras(opts: WriteOptions): Pick<WriteOptions, 'partitions' | 'txn' | 'operation'> {
+function planExtras(opts: WriteOptions): Pick<WriteOptions, 'partitions' | 'txn' | 'operation' | 'dataChange'> {
   return {
+    ...(opts.dataChange !== undefined ? { dataChange: opts.dataChange } : {}),
     ...(opts.partitions ? { partitions: opts.partitions } : {}),
     ...(opts.txn ? { txn: opts.txn } : {}),
     ...(opts.operation ? { operation: opts.operation } : {}),
