@@ -9,9 +9,16 @@ import type { Command, Io } from './command';
 import { generateCommand } from './commands/generate';
 import { initCommand } from './commands/init';
 import { deltaCommands } from './commands/delta';
+import { pipelineCommands } from './commands/pipeline';
 import { queryCommand } from './commands/query';
 
-const COMMANDS: readonly Command[] = [initCommand, generateCommand, queryCommand, ...deltaCommands];
+const COMMANDS: readonly Command[] = [
+  initCommand,
+  generateCommand,
+  queryCommand,
+  ...pipelineCommands,
+  ...deltaCommands,
+];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

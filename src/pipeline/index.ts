@@ -36,3 +36,4 @@ export type { GenerateOptions, GenerateResult, SampleManifest } from './sample';
 export * as deltaTools from './delta/index';
 export type { SnapshotOptions } from './delta/snapshot';
 export * from './models';
+export * from './runner/index';

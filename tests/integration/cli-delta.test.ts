@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = path.resolve(__dirname, '../../bin/lakehouse.mjs');
-const TESTDATA = process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA =
+  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
 const present = fs.existsSync(TESTDATA);
 if (!present) console.log(`skipping lakehouse delta CLI tests: ${TESTDATA} does not exist`);
 let work: string;
@@ -64,7 +65,11 @@ describe.skipIf(!present)('lakehouse delta', () => {
     const t = path.join(TESTDATA, 'time-travel-start-start20-start40');
     const json = cli('delta', 'read', t, '--version', '1', '--format', 'json');
     expect(json.code).toBe(0);
-    const ids = json.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id).sort((a, b) => a - b);
+    const ids = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: number }).id)
+      .sort((a, b) => a - b);
     expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => i));
     const csv = cli('delta', 'read', t, '--version', '0', '--format', 'csv', '--limit', '3');
     expect(csv.stdout.split('\n')[0]).toBe('id');
@@ -78,12 +83,17 @@ describe.skipIf(!present)('lakehouse delta', () => {
     const opt = cli('delta', 'optimize', dir, '--json');
     expect(opt.code).toBe(0);
     expect(JSON.parse(opt.stdout)).toMatchObject({ version: 3, filesRemoved: 6, filesAdded: 1 });
-    expect(cli('delta', 'checkpoint', dir).stdout).toMatch(/Wrote _delta_log\/00000000000000000003\.checkpoint\.parquet/);
+    expect(cli('delta', 'checkpoint', dir).stdout).toMatch(
+      /Wrote _delta_log\/00000000000000000003\.checkpoint\.parquet/,
+    );
     const dry = cli('delta', 'vacuum', dir, '--dry-run', '--retention-hours', '0');
     expect(dry.stderr).toMatch(/shorter than 168 h/);
     expect(dry.stdout).toMatch(/Would delete 6 files/);
     expect(cli('delta', 'vacuum', dir, '--retention-hours', '0').stdout).toMatch(/Deleted 6 files/);
-    const snap = JSON.parse(cli('delta', 'snapshot', dir, '--json').stdout) as { numRecords: number; numFiles: number };
+    const snap = JSON.parse(cli('delta', 'snapshot', dir, '--json').stdout) as {
+      numRecords: number;
+      numFiles: number;
+    };
     expect(snap).toMatchObject({ numRecords: 30, numFiles: 1 });
   });
 

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient, defaultEngineSettings, deltaTools } from '../../src/pipeline';
 import { parseCommit } from '../../src/pipeline/delta/actions';
 
-const TESTDATA = process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA =
+  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
 let engine: EngineClient;
 let work: string;
 
@@ -21,7 +22,10 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-async function sortedRows(table: ReturnType<typeof deltaTools.localTable>, version?: number): Promise<unknown> {
+async function sortedRows(
+  table: ReturnType<typeof deltaTools.localTable>,
+  version?: number,
+): Promise<unknown> {
   const snap = await deltaTools.loadSnapshot(table, version !== undefined ? { version } : {});
   const { rows } = await engine.read(`SELECT * FROM (${await deltaTools.scanSql(snap)}) ORDER BY ALL`);
   return rows;
@@ -50,7 +54,10 @@ describe('optimize', () => {
     expect(await sortedRows(table, before.version)).toEqual(rowsBefore);
 
     const commit = parseCommit(
-      fs.readFileSync(path.join(table.storage.root, '_delta_log', `${String(after.version).padStart(20, '0')}.json`), 'utf8'),
+      fs.readFileSync(
+        path.join(table.storage.root, '_delta_log', `${String(after.version).padStart(20, '0')}.json`),
+        'utf8',
+      ),
       'commit',
     );
     const info = commit.find((a) => 'commitInfo' in a);
@@ -77,7 +84,9 @@ describe('optimize', () => {
     const after = await deltaTools.loadSnapshot(table);
     expect(after.files.every((f) => !f.deletionVector)).toBe(true);
     expect(await sortedRows(table)).toEqual(rowsBefore);
-    const expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')) as { row_count: number };
+    const expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')) as {
+      row_count: number;
+    };
     expect((rowsBefore as unknown[]).length).toBe(expected.row_count);
   });
 });

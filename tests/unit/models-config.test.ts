@@ -119,8 +119,8 @@ select 1`;
 describe('arrivalWindow', () => {
   it.each([
     [0, '2024-05-01', '2024-05-02', { from: '2024-05-01', to: '2024-05-01' }],
-    [2, '2024-05-01', '2024-05-02', { from: '2024-04-29', to: '2024-05-03' }],
-    [2, '2024-02-28', '2024-03-02', { from: '2024-02-26', to: '2024-03-03' }],
+    [2, '2024-05-01', '2024-05-02', { from: '2024-05-01', to: '2024-05-03' }],
+    [2, '2024-02-28', '2024-03-02', { from: '2024-02-28', to: '2024-03-03' }],
   ])('lookback %i over [%s, %s) reads arrivals %j', (lookbackDays, startDs, endDs, window) => {
     expect(arrivalWindow({ lookbackDays }, { startDs, endDs })).toEqual(window);
   });

@@ -2,7 +2,7 @@
     materialized='partitioned',
     partition_by='activity_date',
     layer='marts',
-    lookback_days=2,
+    lookback_days=0,
     unique_key=['club_id', 'activity_date'],
     description='Per club and UTC day: active users and counts of each kind of event.'
 ) }}
@@ -15,8 +15,9 @@
 -- they are affiliated with. So pitches_sent counts pitches sent BY the club's agents,
 -- and pitches_viewed pitches opened by the club's staff.
 --
--- lookback_days=2 matches stg_activity: a day's events keep arriving for two days, and
--- each restated stg_activity partition restates the same day here.
+-- lookback_days=0: partition D reads stg_activity's partition D only. Late events are
+-- stg_activity's business (lookback 2): each restated stg_activity partition restates
+-- the same day here, because the runner chains lookbacks through refs.
 
 with events as (
     select club_id, event_date, user_id, event_type

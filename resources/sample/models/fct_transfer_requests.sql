@@ -3,7 +3,7 @@
     materialized='partitioned',
     partition_by='request_date',
     layer='marts',
-    lookback_days=response_window_days + 2,
+    lookback_days=response_window_days,
     unique_key='request_id',
     description='One row per transfer request with the pitches it got within 72 hours.'
 ) }}
@@ -11,8 +11,9 @@
 -- partition a FINAL result we only count what happens within a fixed window after the
 -- request: pitches sent, and pitch views, less than response_window_days (72 hours)
 -- after created_at. Events of request day R in that window have event dates up to
--- R + 3, and stg_activity lets events arrive up to 2 days late, so partition R can
--- change until arrival day R + 5 and never after: hence lookback_days = window + 2.
+-- R + 3, so partition R reads stg_activity partitions R … R + 3: lookback_days = window.
+-- (Their own lateness, 2 days, is stg_activity's: the runner chains it, so partition R
+-- is final once arrival day R + 5 has landed.)
 
 with requests as (
     select

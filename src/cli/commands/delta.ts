@@ -217,7 +217,11 @@ export const deltaOptimizeCommand: Command = {
     'vacuum removes the replaced files after the retention.',
   positionals: TABLE,
   options: {
-    'target-mb': { type: 'string', value: 'mb', description: 'Files smaller than this are compacted (default 128).' },
+    'target-mb': {
+      type: 'string',
+      value: 'mb',
+      description: 'Files smaller than this are compacted (default 128).',
+    },
     json,
   },
   run: (ctx) =>

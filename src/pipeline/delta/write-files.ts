@@ -116,6 +116,8 @@ function codecOf(configuration: Readonly<Record<string, string>>): string {
 /** Runs the COPY and returns the files it wrote that hold rows (empty ones are deleted at once). */
 export async function writeDataFiles(table: DeltaTable, opts: WriteFilesOptions): Promise<WrittenFile[]> {
   const root = table.storage.root;
+  // DuckDB creates partition folders but not the table folder's parents.
+  await fs.mkdir(root, { recursive: true });
   const res = await table.engine.read(copySql(root, opts), {
     maxRows: 1_000_000,
     ...(opts.signal ? { signal: opts.signal } : {}),

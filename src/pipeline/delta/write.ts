@@ -259,7 +259,9 @@ function planFor(
   });
 }
 
-function planExtras(opts: WriteOptions): Pick<WriteOptions, 'partitions' | 'txn' | 'operation' | 'dataChange'> {
+function planExtras(
+  opts: WriteOptions,
+): Pick<WriteOptions, 'partitions' | 'txn' | 'operation' | 'dataChange'> {
   return {
     ...(opts.dataChange !== undefined ? { dataChange: opts.dataChange } : {}),
     ...(opts.partitions ? { partitions: opts.partitions } : {}),

@@ -4,6 +4,7 @@
 // database visible to every connection, fetched by pages.
 // A script stops at the first failing or interrupted statement.
 
+import fs from 'node:fs';
 import { DuckDBInstance, StatementType, version as duckdbVersion } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBResultReader } from '@duckdb/node-api';
 import type { CellValue, ColumnInfo, QueryResult, ResultPage } from '../../shared/query';
@@ -66,6 +67,8 @@ export class EngineSession {
 
   async open(args: ArgsOf<'open'>): Promise<EngineInfo> {
     if (this.instance) throw new UsageError('The engine is already open.');
+    // DuckDB creates the spill folder itself, but not its parents.
+    fs.mkdirSync(args.settings.tempDirectory, { recursive: true });
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     try {

@@ -56,6 +56,9 @@ export function settingsSql(s: EngineSettings, sandbox: SandboxSettings | null):
     'SET GLOBAL autoinstall_known_extensions = false',
     'SET GLOBAL autoload_known_extensions = false',
   ];
+  // The pipeline instance writes with COPY … PARTITION_BY, whose buffers insertion-order
+  // preservation multiplies; its queries order explicitly where order matters.
+  if (!sandbox) stmts.push('SET GLOBAL preserve_insertion_order = false');
   return stmts.concat(sandbox ? sandboxSql(sandbox) : []);
 }
 

@@ -17,11 +17,12 @@ export interface ModelConfig {
   /** Folder under tables/: tables/<layer>/<model>. */
   layer: string;
   /**
-   * How many days after a partition's last day its input can still change, in
-   * arrival days. A raw file arriving on D restates partitions D − lookback … D;
-   * a partitioned model reading sources is fed arrival dates P − lookback … P + lookback.
-   * A model that reads other models counts their lateness too: its lookback is
-   * how late (in arrival days) anything it reads for a partition can land.
+   * How many days after a partition its input reaches. For a model reading raw
+   * sources: how many days late events arrive — partition P is fed arrival days
+   * P … P + lookback, so a raw file arriving on D restates partitions D − lookback … D.
+   * For a model reading other models: how many days after P the upstream partitions
+   * it reads go (P … P + lookback); their own lateness is theirs, and the runner
+   * chains it through the refs.
    */
   lookbackDays: number;
   /** Columns that identify a row ([] when not declared). */
@@ -134,16 +135,14 @@ export function defaultConfig(): ModelConfig {
 }
 
 /**
- * The arrival dates (inclusive) whose raw files a partitioned model needs for
- * the half-open day range [startDs, endDs): start − lookback … last day + lookback.
- * Earlier arrivals can hold events of the range when devices' clocks run ahead.
+ * The input days (inclusive) a partitioned model reads for the half-open day
+ * range [startDs, endDs): raw arrival days, or upstream partitions, from the
+ * first day to the last day + lookback. Events arrive late, never early (an
+ * event dated after its arrival day is not picked up by its own day).
  */
 export function arrivalWindow(
   config: Pick<ModelConfig, 'lookbackDays'>,
   range: { startDs: string; endDs: string },
 ): { from: string; to: string } {
-  return {
-    from: addDays(range.startDs, -config.lookbackDays),
-    to: addDays(range.endDs, config.lookbackDays - 1),
-  };
+  return { from: range.startDs, to: addDays(range.endDs, config.lookbackDays - 1) };
 }

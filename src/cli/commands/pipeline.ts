@@ -1,0 +1,239 @@
+// `lakehouse plan | run | backfill | status`: the modeling pipeline from the
+// command line, for people and for schedulers (cron, Airflow): a progress bar on
+// a terminal, one line per finished task otherwise, `--json` summaries, and exit
+// codes 0 (all done), 1 (a partition failed), 2 (usage), 130 (cancelled).
+
+import {
+  createPipelineEngine,
+  executePlanned,
+  fromInclusive,
+  lastUnfinishedBackfill,
+  openLake,
+  planRun,
+  UsageError,
+} from '../../pipeline';
+import type { Interval, PlannedRun, RunRequest } from '../../pipeline';
+import type { RunSummary, TaskProgress } from '../../shared/runs';
+import { dateOption, intOption } from '../command';
+import type { Command, CommandContext, OptionSpec } from '../command';
+
+const LAKE = [{ name: 'lake', description: 'The lake folder.' }];
+const json: OptionSpec = { type: 'boolean', description: 'Print a JSON summary (for schedulers).' };
+const selection: Record<string, OptionSpec> = {
+  models: { type: 'string', short: 'm', value: 'a,b', description: 'Only these models (comma-separated).' },
+  'with-downstream': { type: 'boolean', description: 'Also every model downstream of --models.' },
+  from: { type: 'string', value: 'date', description: 'First day (inclusive).' },
+  to: { type: 'string', value: 'date', description: 'Last day (inclusive; default: --from).' },
+};
+
+function requestFrom(ctx: CommandContext, kind: RunRequest['kind']): RunRequest {
+  const from = dateOption(ctx.options['from'], 'from');
+  const to = dateOption(ctx.options['to'], 'to');
+  if (to && !from) throw new UsageError('--to needs --from.');
+  const range: Interval | undefined = from ? fromInclusive(from, to ?? from) : undefined;
+  const models =
+    typeof ctx.options['models'] === 'string'
+      ? ctx.options['models']
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean)
+      : undefined;
+  if (ctx.options['with-downstream'] && !models) throw new UsageError('--with-downstream needs --models.');
+  return {
+    kind,
+    ...(models ? { models } : {}),
+    ...(ctx.options['with-downstream'] ? { withDownstream: true } : {}),
+    ...(range ? { range } : {}),
+  };
+}
+
+async function withEngine<T>(
+  ctx: CommandContext,
+  fn: (lake: ReturnType<typeof openLake>, engine: ReturnType<typeof createPipelineEngine>) => Promise<T>,
+): Promise<T> {
+  const lake = openLake(ctx.args['lake'] ?? '');
+  const engine = createPipelineEngine(lake);
+  try {
+    return await fn(lake, engine);
+  } finally {
+    await engine.dispose();
+  }
+}
+
+function describePlan(p: PlannedRun): string {
+  const lines: string[] = [];
+  if (p.ingest.length > 0) lines.push(`raw days to check for bad lines: ${p.ingest.length}`);
+  const byModel = new Map<string, string[]>();
+  for (const t of p.plan.tasks)
+    byModel.set(t.model, [...(byModel.get(t.model) ?? []), `${t.partition ?? 'table'}:${t.reason}`]);
+  for (const [model, counts] of Object.entries(p.plan.summary)) {
+    const tasks = byModel.get(model) ?? [];
+    const reasons = new Map<string, number>();
+    for (const t of tasks) reasons.set(t.split(':')[1] ?? '', (reasons.get(t.split(':')[1] ?? '') ?? 0) + 1);
+    const why = [...reasons].map(([r, n]) => `${n} ${r}`).join(', ');
+    const parts = tasks.map((t) => t.split(':')[0] ?? '');
+    const span =
+      parts.length > 1
+        ? ` ${parts[0]} … ${parts[parts.length - 1]}`
+        : parts.length === 1
+          ? ` ${parts[0]}`
+          : '';
+    const state = `done ${counts.done}, stale ${counts.stale}, missing ${counts.missing}, failed ${counts.failed}`;
+    lines.push(
+      `${model.padEnd(26)} ${String(tasks.length).padStart(4)} to run${why ? ` (${why})` : ''}${span}   [${state}]`,
+    );
+  }
+  lines.push(`${p.plan.tasks.length} tasks; nothing has been run.`);
+  return lines.join('\n') + '\n';
+}
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Show what `run` (or a backfill with --from/--to) would do and why; runs nothing.',
+  positionals: LAKE,
+  options: {
+    ...selection,
+    backfill: { type: 'boolean', description: 'Plan a backfill of --from … --to.' },
+    json,
+  },
+  run: (ctx) =>
+    withEngine(ctx, async (lake, engine) => {
+      const p = await planRun(lake, engine, requestFrom(ctx, ctx.options['backfill'] ? 'backfill' : 'run'));
+      if (ctx.options['json'])
+        ctx.io.out(
+          JSON.stringify({ ingest: p.ingest, tasks: p.plan.tasks, summary: p.plan.summary }, null, 2) + '\n',
+        );
+      else ctx.io.out(describePlan(p));
+      return 0;
+    }),
+};
+
+function progressPrinter(ctx: CommandContext): (p: TaskProgress) => void {
+  let last = 0;
+  return (p) => {
+    const label = `${p.model}${p.partition ? ` ${p.partition}` : ''}`;
+    if (ctx.io.interactive) {
+      const now = Date.now();
+      if (p.phase !== 'done' && p.phase !== 'failed' && now - last < 100) return;
+      last = now;
+      const width = 30;
+      const filled = p.total ? Math.round((p.completed / p.total) * width) : 0;
+      ctx.io.err(
+        `\r\x1b[2K[${'█'.repeat(filled)}${' '.repeat(width - filled)}] ${p.completed}/${p.total} ${p.phase} ${label}`,
+      );
+      if (p.phase === 'failed') ctx.io.err(`\n  failed: ${label}: ${p.message ?? ''}\n`);
+    } else if (p.phase === 'done' || p.phase === 'failed' || p.phase === 'skipped') {
+      const detail = p.phase === 'done' ? `${(p.rows ?? 0).toLocaleString('en-US')} rows` : (p.message ?? '');
+      ctx.io.err(
+        `${p.phase.padEnd(7)} ${label} (${detail}, ${(p.elapsedMs / 1000).toFixed(1)} s) [${p.completed}/${p.total}]\n`,
+      );
+    }
+  };
+}
+
+function printSummary(ctx: CommandContext, s: RunSummary): number {
+  if (ctx.io.interactive) ctx.io.err('\r\x1b[2K');
+  if (ctx.options['json']) ctx.io.out(JSON.stringify(s, null, 2) + '\n');
+  else {
+    ctx.io.out(
+      `Run ${s.runId}: ${s.succeeded} of ${s.tasks} tasks done, ${s.failed} failed, ${s.skipped} skipped; ${s.rows.toLocaleString('en-US')} rows, ${s.quarantined.toLocaleString('en-US')} bad raw lines quarantined, ${(s.elapsedMs / 1000).toFixed(1)} s.\n`,
+    );
+    for (const f of s.failures)
+      ctx.io.out(`  failed ${f.model}${f.partition ? ` ${f.partition}` : ''}: ${f.error}\n`);
+  }
+  return s.status === 'done' ? 0 : 1;
+}
+
+function runner(kind: RunRequest['kind']): Command['run'] {
+  return (ctx) =>
+    withEngine(ctx, async (lake, engine) => {
+      let request = requestFrom(ctx, kind);
+      if (kind === 'backfill' && ctx.options['resume']) {
+        if (request.range || request.models)
+          throw new UsageError(
+            '--resume continues the last backfill as it was asked; give no --from, --to or --models with it.',
+          );
+        const last = await lastUnfinishedBackfill(lake, engine);
+        if (!last) {
+          ctx.io.out('There is no unfinished backfill to resume.\n');
+          return 0;
+        }
+        ctx.io.err(`Resuming backfill ${last.runId} (${last.status}), started ${last.startedAt}.\n`);
+        request = last.request;
+      }
+      if (kind === 'backfill' && !request.range)
+        throw new UsageError(
+          'backfill needs --from (and optionally --to): the days to rebuild, or --resume.',
+        );
+      const concurrency = intOption(ctx.options['concurrency'], 'concurrency', { min: 1, max: 64 });
+      const planned = await planRun(lake, engine, request);
+      if (planned.plan.tasks.length === 0 && planned.ingest.length === 0) {
+        ctx.io.out('Everything is up to date.\n');
+        return 0;
+      }
+      const summary = await executePlanned(planned, engine, request, {
+        signal: ctx.signal,
+        onProgress: progressPrinter(ctx),
+        ...(concurrency !== undefined ? { concurrency } : {}),
+      });
+      return printSummary(ctx, summary);
+    });
+}
+
+const concurrency: OptionSpec = { type: 'string', value: 'n', description: 'Tasks at once (default 2).' };
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Build everything missing, stale or failed (new raw data, changed models).',
+  positionals: LAKE,
+  options: { ...selection, concurrency, json },
+  examples: ['lakehouse run demo-lake', 'lakehouse run demo-lake --models fct_daily_club_activity --json'],
+  run: runner('run'),
+};
+
+export const backfillCommand: Command = {
+  name: 'backfill',
+  summary: 'Rebuild a date range (inclusive), whatever its state; the same rows come out, as new versions.',
+  positionals: LAKE,
+  options: {
+    ...selection,
+    concurrency,
+    resume: {
+      type: 'boolean',
+      description: 'Continue the last backfill that was cancelled or failed, skipping what it finished.',
+    },
+    json,
+  },
+  examples: [
+    'lakehouse backfill demo-lake --from 2024-05-01 --to 2024-05-03',
+    'lakehouse backfill demo-lake --resume',
+    'lakehouse backfill demo-lake --from 2024-05-02 --models stg_activity --with-downstream',
+  ],
+  run: runner('backfill'),
+};
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'Per model: partitions done, stale, missing and failed.',
+  positionals: LAKE,
+  options: { json },
+  run: (ctx) =>
+    withEngine(ctx, async (lake, engine) => {
+      const p = await planRun(lake, engine, { kind: 'run' });
+      if (ctx.options['json']) {
+        ctx.io.out(
+          JSON.stringify({ summary: p.plan.summary, rawDaysToCheck: p.ingest.length }, null, 2) + '\n',
+        );
+        return 0;
+      }
+      ctx.io.out(`${'model'.padEnd(26)}  done  stale  missing  failed\n`);
+      for (const [model, c] of Object.entries(p.plan.summary)) {
+        ctx.io.out(
+          `${model.padEnd(26)} ${String(c.done).padStart(5)} ${String(c.stale).padStart(6)} ${String(c.missing).padStart(8)} ${String(c.failed).padStart(7)}\n`,
+        );
+      }
+      return 0;
+    }),
+};
+
+export const pipelineCommands: readonly Command[] = [planCommand, runCommand, backfillCommand, statusCommand];

@@ -1,0 +1,356 @@
+// A run: plan, then ingest the raw days whose files changed (quarantine), then
+// the model tasks with bounded concurrency, each waiting for the upstream tasks
+// it reads. A failed task fails only itself and what reads it; cancel
+// interrupts DuckDB and nothing half-done is committed. Every run is recorded
+// in _workbench/runs, every finished task in _workbench/partition_state.
+
+import { randomUUID } from 'node:crypto';
+import type { PlannedTask, RunSummary, TaskPhase, TaskProgress } from '../../shared/runs';
+import type { EngineClient } from '../engine/client';
+import { quoteIdent } from '../engine/sql';
+import { CancelledError, isCancelled } from '../errors';
+import type { Lake } from '../lake/lake';
+import { loadProject } from '../models';
+import { collectInputs, inputWindow } from './inputs';
+import type { RunInputs } from './inputs';
+import { days } from './intervals';
+import { plan } from './planner';
+import type { Plan, RunRequest } from './planner';
+import { readState, stateKey, StateWriter } from './state';
+import type { StateRecord } from './state';
+import { runIngestTask, runModelTask, WORK_SCHEMA } from './task';
+import type { TaskEnv, TaskOutcome } from './task';
+import { appendRows, latestRowsSql, RUN_COLUMNS, workbenchTable } from './workbench';
+
+export interface RunOptions {
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: TaskProgress) => void;
+}
+
+export interface PlannedRun {
+  inputs: RunInputs;
+  plan: Plan;
+  state: Map<string, StateRecord>;
+  /** Raw arrival days whose bad lines must be (re)recorded. */
+  ingest: { source: string; day: string }[];
+}
+
+export async function planRun(lake: Lake, engine: EngineClient, request: RunRequest): Promise<PlannedRun> {
+  const inputs = collectInputs(lake, loadProject(lake));
+  const state = await readState(lake.layout, engine);
+  const p = plan(inputs, state, request);
+  const ingest: PlannedRun['ingest'] = [];
+  for (const [source, files] of inputs.raw) {
+    for (const day of new Set(files.map((f) => f.dt))) {
+      const rec = state.get(stateKey(`raw.${source}`, day));
+      if (!rec || rec.status !== 'done' || rec.fingerprint !== p.fingerprints.ingest(source, day))
+        ingest.push({ source, day });
+    }
+  }
+  return { inputs, plan: p, state, ingest };
+}
+
+interface Job {
+  key: string;
+  label: { model: string; partition: string | null };
+  deps: string[];
+  fingerprint: string;
+  run(env: TaskEnv): Promise<TaskOutcome>;
+}
+
+export interface UnfinishedBackfill {
+  runId: string;
+  startedAt: string;
+  status: string;
+  request: RunRequest;
+}
+
+/** The latest backfill, when it did not finish (cancelled, failed, or its process died). */
+export async function lastUnfinishedBackfill(
+  lake: Lake,
+  engine: EngineClient,
+): Promise<UnfinishedBackfill | null> {
+  const sql = await latestRowsSql(workbenchTable(lake.layout, 'runs', engine), ['run_id'], 'finished_at');
+  if (!sql) return null;
+  const { rows } = await engine.read(
+    `SELECT run_id, epoch_ms(started_at)::BIGINT, status, request FROM (${sql}) WHERE kind = 'backfill' ORDER BY started_at DESC LIMIT 1`,
+  );
+  const [runId, startedMs, status, request] = rows[0] ?? [];
+  if (typeof runId !== 'string' || status === 'done') return null;
+  const startedAt = new Date(Number(startedMs)).toISOString();
+  const parsed = JSON.parse(String(request)) as RunRequest;
+  return {
+    runId,
+    startedAt,
+    status: String(status),
+    request: { ...parsed, resumeSince: parsed.resumeSince ?? startedAt },
+  };
+}
+
+export async function executeRun(
+  lake: Lake,
+  engine: EngineClient,
+  request: RunRequest,
+  opts: RunOptions = {},
+): Promise<RunSummary> {
+  const planned = await planRun(lake, engine, request);
+  return executePlanned(planned, engine, request, opts);
+}
+
+export async function executePlanned(
+  planned: PlannedRun,
+  engine: EngineClient,
+  request: RunRequest,
+  opts: RunOptions = {},
+): Promise<RunSummary> {
+  const started = Date.now();
+  const runId = `${new Date(started).toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const { inputs } = planned;
+  const layout = inputs.lake.layout;
+  const signal = opts.signal ?? new AbortController().signal;
+  const runs = workbenchTable(layout, 'runs', engine);
+  await appendRows(
+    runs,
+    RUN_COLUMNS,
+    [
+      [
+        runId,
+        request.kind,
+        JSON.stringify(request),
+        'running',
+        new Date(started).toISOString(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+      ],
+    ],
+    '_workbench.runs',
+  );
+  await engine.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(WORK_SCHEMA)}`);
+  const jobs = buildJobs(planned);
+  const writer = new StateWriter(layout, engine);
+  const summary: RunSummary = {
+    runId,
+    status: 'done',
+    tasks: jobs.length,
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+    rows: 0,
+    quarantined: 0,
+    elapsedMs: 0,
+    failures: [],
+  };
+  const outcome = new Map<string, Promise<boolean>>();
+  let completed = 0;
+  const report = (
+    job: Job,
+    phase: TaskPhase,
+    t0: number,
+    extra: { rows?: number; message?: string } = {},
+  ): void => {
+    opts.onProgress?.({
+      runId,
+      ...job.label,
+      phase,
+      elapsedMs: Date.now() - t0,
+      completed,
+      total: jobs.length,
+      ...extra,
+    });
+  };
+  const limit = createLimiter(Math.max(1, opts.concurrency ?? 2));
+  const runJob = async (job: Job): Promise<boolean> => {
+    const t0 = Date.now();
+    report(job, 'queued', t0);
+    const upstream = await Promise.all(job.deps.map((d) => outcome.get(d) ?? Promise.resolve(true)));
+    if (upstream.some((ok) => !ok)) {
+      completed++;
+      summary.skipped++;
+      report(job, 'skipped', t0, { message: 'an upstream task failed' });
+      return false;
+    }
+    return limit(async () => {
+      if (signal.aborted) {
+        completed++;
+        summary.cancelled++;
+        report(job, 'cancelled', t0);
+        return false;
+      }
+      const env: TaskEnv = {
+        inputs,
+        engine,
+        runId,
+        txnVersion: started,
+        signal,
+        phase: (phase, d) => report(job, phase, t0, d ?? {}),
+      };
+      try {
+        const out = await job.run(env);
+        await writer.record({
+          ...base(job, runId, t0),
+          status: 'done',
+          outputVersion: out.outputVersion,
+          rows: out.rows,
+          quarantined: out.quarantined,
+          error: null,
+          tests: JSON.stringify(out.tests),
+        });
+        completed++;
+        summary.succeeded++;
+        summary.rows += out.rows;
+        summary.quarantined += out.quarantined;
+        report(job, 'done', t0, { rows: out.rows });
+        return true;
+      } catch (err) {
+        completed++;
+        if (isCancelled(err) || signal.aborted) {
+          summary.cancelled++;
+          report(job, 'cancelled', t0);
+          return false;
+        }
+        const message = err instanceof Error ? err.message : String(err);
+        const tests = (err as { tests?: unknown }).tests;
+        await writer
+          .record({
+            ...base(job, runId, t0),
+            status: 'failed',
+            outputVersion: null,
+            rows: null,
+            quarantined: null,
+            error: message,
+            tests: tests ? JSON.stringify(tests) : null,
+          })
+          .catch(() => undefined);
+        summary.failed++;
+        summary.failures.push({ ...job.label, error: message });
+        report(job, 'failed', t0, { message });
+        return false;
+      }
+    });
+  };
+  for (const job of jobs) outcome.set(job.key, runJob(job));
+  await Promise.all(outcome.values());
+  summary.elapsedMs = Date.now() - started;
+  summary.status =
+    summary.cancelled > 0 ? 'cancelled' : summary.failed > 0 || summary.skipped > 0 ? 'failed' : 'done';
+  const firstError = summary.failures[0]?.error ?? null;
+  await appendRows(
+    runs,
+    RUN_COLUMNS,
+    [
+      [
+        runId,
+        request.kind,
+        JSON.stringify(request),
+        summary.status,
+        new Date(started).toISOString(),
+        new Date().toISOString(),
+        summary.tasks,
+        summary.succeeded,
+        summary.failed,
+        summary.skipped,
+        summary.rows,
+        summary.quarantined,
+        firstError,
+      ],
+    ],
+    '_workbench.runs',
+  );
+  if (summary.status === 'cancelled')
+    throw Object.assign(
+      new CancelledError(
+        `The run was cancelled: ${summary.succeeded} of ${summary.tasks} tasks finished and are committed; run it again to do the rest.`,
+      ),
+      { summary },
+    );
+  return summary;
+}
+
+function base(
+  job: Job,
+  runId: string,
+  t0: number,
+): Pick<StateRecord, 'model' | 'partition' | 'fingerprint' | 'runId' | 'finishedAt' | 'durationMs'> {
+  return {
+    ...job.label,
+    fingerprint: job.fingerprint,
+    runId,
+    finishedAt: new Date().toISOString(),
+    durationMs: Date.now() - t0,
+  };
+}
+
+/** Ingest jobs first; then model tasks, each depending on the planned tasks it reads. */
+function buildJobs(planned: PlannedRun): Job[] {
+  const { inputs, plan: p } = planned;
+  const jobs: Job[] = [];
+  const ingestKeys = new Map<string, string[]>();
+  for (const { source, day } of planned.ingest) {
+    const key = stateKey(`raw.${source}`, day);
+    ingestKeys.set(source, [...(ingestKeys.get(source) ?? []), key]);
+    jobs.push({
+      key,
+      label: { model: `raw.${source}`, partition: day },
+      deps: [],
+      fingerprint: p.fingerprints.ingest(source, day),
+      run: (env) => runIngestTask(env, source, day),
+    });
+  }
+  const plannedKeys = new Set(p.tasks.map((t) => stateKey(t.model, t.partition)));
+  for (const task of p.tasks) {
+    const model = inputs.models.get(task.model);
+    if (!model) continue;
+    jobs.push({
+      key: stateKey(task.model, task.partition),
+      label: { model: task.model, partition: task.partition },
+      deps: dependencies(planned, task, plannedKeys),
+      fingerprint: p.fingerprints.of(task.model, task.partition),
+      run: (env) => runModelTask(env, model, task.partition),
+    });
+  }
+  return jobs;
+}
+
+function dependencies(planned: PlannedRun, task: PlannedTask, plannedKeys: ReadonlySet<string>): string[] {
+  const { inputs } = planned;
+  const model = inputs.models.get(task.model);
+  if (!model) return [];
+  const parents = new Set([...model.refs, ...(inputs.project.dag.testParents[model.name] ?? [])]);
+  const deps: string[] = [];
+  for (const parent of parents) {
+    const up = inputs.models.get(parent);
+    if (!up) continue;
+    const parts =
+      up.config.materialized !== 'partitioned'
+        ? [null]
+        : task.partition && model.refs.includes(parent)
+          ? inputWindow(model, task.partition)
+          : days(inputs.domain);
+    for (const d of parts) if (plannedKeys.has(stateKey(parent, d))) deps.push(stateKey(parent, d));
+  }
+  return deps;
+}
+
+/** At most `n` functions running at once, the rest queued in call order. */
+function createLimiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((r) => queue.push(r));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}

@@ -1,0 +1,271 @@
+// Runs one task on the pipeline engine. A model task renders its SQL against
+// views made for it (raw sources for its arrival window, upstream tables at their
+// current snapshot), stages the result in memory, checks that every row is in
+// the partition, runs the data tests, and only then commits — so a failure
+// leaves the previous version live. An ingest task records a raw day's bad
+// lines in _workbench/quarantine, replacing whatever that day had before.
+
+import type { TestResult } from '../../shared/runs';
+import type { EngineClient } from '../engine/client';
+import { quoteIdent, quoteLiteral, quoteQualified } from '../engine/sql';
+import { PipelineError } from '../errors';
+import { loadSnapshot } from '../delta/load';
+import { TableNotFoundError } from '../delta/log-segment';
+import { scanSql } from '../delta/scan';
+import { localTable } from '../delta/table';
+import { requireCommitted, writeDelta } from '../delta/write';
+import { findSource } from '../lake/lake';
+import { rawParseSql, rawViewSql } from '../lake/raw-sql';
+import { countSql, describeTest, modelTableDir, renderModel, testOutcome, testSql } from '../models';
+import type { Model } from '../models';
+import type { RunInputs } from './inputs';
+import { inputWindow, rawFilesOn } from './inputs';
+import { addDays } from './intervals';
+import { workbenchTable } from './workbench';
+
+export const WORK_SCHEMA = '__lh';
+
+export interface TaskEnv {
+  inputs: RunInputs;
+  engine: EngineClient;
+  runId: string;
+  /** Monotonic per run: the txn version that makes a retried commit a no-op. */
+  txnVersion: number;
+  signal: AbortSignal;
+  phase(phase: 'reading' | 'testing' | 'writing', detail?: { rows?: number }): void;
+}
+
+export interface TaskOutcome {
+  rows: number;
+  outputVersion: number | null;
+  tests: TestResult[];
+  quarantined: number;
+}
+
+/** A task that failed for a reason the user must see (SQL, tests, partition bounds). */
+export class TaskFailedError extends PipelineError {
+  override readonly name = 'TaskFailedError';
+  constructor(
+    message: string,
+    readonly tests: TestResult[] = [],
+  ) {
+    super('SQL', message);
+  }
+}
+
+let taskSeq = 0;
+
+export async function runModelTask(
+  env: TaskEnv,
+  model: Model,
+  partition: string | null,
+): Promise<TaskOutcome> {
+  const id = `t${++taskSeq}`;
+  const rel = (name: string): string => quoteQualified(WORK_SCHEMA, `${id}_${name}`);
+  const created: string[] = [];
+  const call = { signal: env.signal };
+  try {
+    env.phase('reading');
+    const window = partition ? new Set(inputWindow(model, partition)) : null;
+    for (const s of model.sources) {
+      const files = rawFilesOn(env.inputs, s, window).map((f) => f.path);
+      const sql = rawViewSql(findSource(env.inputs.lake, s), files);
+      await env.engine.run(`CREATE OR REPLACE VIEW ${rel(`src_${s}`)} AS ${sql}`, call);
+      created.push(`VIEW ${rel(`src_${s}`)}`);
+    }
+    for (const r of model.refs) {
+      await env.engine.run(
+        `CREATE OR REPLACE VIEW ${rel(`ref_${r}`)} AS ${await refSelect(env, r, model, partition)}`,
+        call,
+      );
+      created.push(`VIEW ${rel(`ref_${r}`)}`);
+    }
+    const own = await currentSelect(env, model.name);
+    await env.engine.run(
+      `CREATE OR REPLACE VIEW ${rel('this')} AS ${own ?? 'SELECT 1 AS _no_table WHERE false'}`,
+      call,
+    );
+    created.push(`VIEW ${rel('this')}`);
+    const sql = renderModel(model, {
+      source: (n) => rel(`src_${n}`),
+      ref: (n) => rel(`ref_${n}`),
+      this: rel('this'),
+      startDs: partition,
+      endDs: partition ? addDays(partition, 1) : null,
+      isIncremental: own !== null,
+    });
+    const stage = rel('stage');
+    created.push(`TABLE ${stage}`);
+    await env.engine.run(`CREATE OR REPLACE TABLE ${stage} AS SELECT * FROM (\n${sql}\n)`, call);
+    const rows = Number(
+      (await env.engine.read(`SELECT count(*)::BIGINT FROM ${stage}`, call)).rows[0]?.[0] ?? 0,
+    );
+    if (partition && model.config.partitionBy)
+      await checkPartition(env, model, stage, model.config.partitionBy, partition);
+    env.phase('testing', { rows });
+    const tests = await runTests(env, model, stage);
+    const failed = tests.filter((t) => t.outcome === 'fail');
+    if (failed.length > 0) {
+      throw new TaskFailedError(
+        `${failed.length} data test${failed.length > 1 ? 's' : ''} failed: ${failed.map((t) => `${t.test} (${t.failures} rows)`).join('; ')}. The previous version stays live.`,
+        tests,
+      );
+    }
+    env.phase('writing', { rows });
+    const table = localTable(modelTableDir(env.inputs.lake.layout, model), env.engine);
+    const col = model.config.partitionBy;
+    const result = requireCommitted(
+      await writeDelta(table, {
+        sql: `SELECT * FROM ${stage}`,
+        name: `${model.config.layer}.${model.name}`,
+        signal: env.signal,
+        txn: { appId: `lakehouse/${model.name}/${partition ?? 'table'}`, version: env.txnVersion },
+        ...(partition && col
+          ? { mode: 'replacePartitions' as const, partitionBy: [col], partitions: [{ [col]: partition }] }
+          : { mode: 'overwrite' as const }),
+      }),
+      `${model.config.layer}.${model.name}`,
+    );
+    return { rows, outputVersion: result.version, tests, quarantined: 0 };
+  } finally {
+    for (const obj of created.reverse()) {
+      await env.engine
+        .run(`DROP ${obj.startsWith('VIEW') ? 'VIEW' : 'TABLE'} IF EXISTS ${obj.slice(obj.indexOf(' ') + 1)}`)
+        .catch(() => undefined);
+    }
+  }
+}
+
+/** An upstream model as of now; partitioned upstreams only over the partition's input window. */
+async function refSelect(
+  env: TaskEnv,
+  name: string,
+  reader: Model,
+  partition: string | null,
+): Promise<string> {
+  const up = env.inputs.models.get(name);
+  if (!up) throw new TaskFailedError(`${reader.file} refers to model '${name}', which does not exist.`);
+  const table = localTable(modelTableDir(env.inputs.lake.layout, up), env.engine);
+  try {
+    const snapshot = await loadSnapshot(table);
+    const col = up.config.partitionBy;
+    if (!partition || !col) return await scanSql(snapshot);
+    const window = inputWindow(reader, partition);
+    return await scanSql(snapshot, {
+      predicates: [
+        { column: col, op: '>=', value: window[0] ?? partition },
+        { column: col, op: '<=', value: window[window.length - 1] ?? partition },
+      ],
+    });
+  } catch (err) {
+    if (err instanceof TableNotFoundError) {
+      throw new TaskFailedError(
+        `${reader.name} reads ${up.config.layer}.${name}, which has not been built yet: run ${name} first (or run with its upstream).`,
+      );
+    }
+    throw err;
+  }
+}
+
+async function currentSelect(env: TaskEnv, name: string): Promise<string | null> {
+  const model = env.inputs.models.get(name);
+  if (!model) return null;
+  try {
+    return await scanSql(
+      await loadSnapshot(localTable(modelTableDir(env.inputs.lake.layout, model), env.engine)),
+    );
+  } catch (err) {
+    if (err instanceof TableNotFoundError) return null;
+    throw err;
+  }
+}
+
+/** Every row of a partition run must belong to its day; anything else would be lost or misfiled. */
+async function checkPartition(
+  env: TaskEnv,
+  model: Model,
+  stage: string,
+  col: string,
+  day: string,
+): Promise<void> {
+  const types = await env.engine.read(`SELECT column_name, column_type FROM (DESCRIBE ${stage})`);
+  const type = types.rows.find((r) => r[0] === col)?.[1];
+  if (type === undefined) {
+    throw new TaskFailedError(
+      `${model.file}: partition_by='${col}', but the query has no column ${col}. Select it, as a DATE.`,
+    );
+  }
+  if (type !== 'DATE') {
+    throw new TaskFailedError(
+      `${model.file}: the partition column ${col} is ${String(type)}; it must be a DATE (e.g. CAST(event_ts AS DATE) AS ${col}).`,
+    );
+  }
+  const c = quoteIdent(col);
+  const { rows } = await env.engine.read(
+    `SELECT count(*)::BIGINT, min(${c})::VARCHAR, max(${c})::VARCHAR FROM ${stage} WHERE ${c} IS NULL OR ${c} <> DATE ${quoteLiteral(day)}`,
+  );
+  const [n, lo, hi] = rows[0] ?? [0, null, null];
+  if (Number(n) > 0) {
+    throw new TaskFailedError(
+      `${model.name} produced ${String(n)} rows outside partition ${day} (${col} from ${String(lo)} to ${String(hi)}, or NULL). Filter the model to ${col} >= '{{ start_ds }}' and ${col} < '{{ end_ds }}'.`,
+    );
+  }
+}
+
+async function runTests(env: TaskEnv, model: Model, stage: string): Promise<TestResult[]> {
+  const out: TestResult[] = [];
+  for (const test of model.tests) {
+    const ctxRel = new Map<string, string>();
+    if (test.kind === 'relationships') {
+      const sel = await currentSelect(env, test.to);
+      if (sel === null) {
+        out.push({
+          test: describeTest(test),
+          severity: test.severity,
+          failures: 0,
+          outcome: 'warn',
+          sample: [[`${test.to} is not built yet; the test was not run`]],
+        });
+        continue;
+      }
+      ctxRel.set(test.to, `(${sel})`);
+    }
+    const ctx = { relationOf: (m: string) => ctxRel.get(m) ?? quoteIdent(m) };
+    const failures = Number(
+      (await env.engine.read(countSql(test, stage, ctx), { signal: env.signal })).rows[0]?.[0] ?? 0,
+    );
+    const outcome = testOutcome(test, failures);
+    const result: TestResult = { test: describeTest(test), severity: test.severity, failures, outcome };
+    if (failures > 0)
+      result.sample = (await env.engine.read(`SELECT * FROM (${testSql(test, stage, ctx)}) LIMIT 5`)).rows;
+    out.push(result);
+  }
+  return out;
+}
+
+/** Records the bad lines of one raw arrival day, replacing that day's earlier record. */
+export async function runIngestTask(env: TaskEnv, source: string, day: string): Promise<TaskOutcome> {
+  env.phase('reading');
+  const def = findSource(env.inputs.lake, source);
+  const files = rawFilesOn(env.inputs, source, new Set([day])).map((f) => f.path);
+  const root = env.inputs.lake.layout.root;
+  const table = workbenchTable(env.inputs.lake.layout, 'quarantine', env.engine);
+  const sql = `SELECT ${quoteLiteral(source)} AS source, DATE ${quoteLiteral(day)} AS arrival_date,
+      replace(_file, ${quoteLiteral(root + '/')}, '') AS file, _line AS line, _raw AS raw, _reason AS reason,
+      ${quoteLiteral(env.runId)} AS run_id, now() AS quarantined_at
+    FROM (${rawParseSql(def, files)}) WHERE _reason IS NOT NULL`;
+  env.phase('writing');
+  const result = requireCommitted(
+    await writeDelta(table, {
+      sql,
+      mode: 'replacePartitions',
+      partitionBy: ['source', 'arrival_date'],
+      partitions: [{ source, arrival_date: day }],
+      name: '_workbench.quarantine',
+      signal: env.signal,
+    }),
+    '_workbench.quarantine',
+  );
+  const quarantined = result.status === 'committed' ? result.metrics.numOutputRows : 0;
+  return { rows: 0, outputVersion: result.version, tests: [], quarantined };
+}
