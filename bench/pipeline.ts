@@ -8,7 +8,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createPipelineEngine, executeRun, fromInclusive, initLake, openLake, addDays } from '../src/pipeline';
+import {
+  createPipelineEngine,
+  executeRun,
+  fromInclusive,
+  initLake,
+  openLake,
+  addDays,
+} from '../src/pipeline';
 
 const DAYS = Number(process.argv[2] ?? 30);
 const PER_DAY = Number(process.argv[3] ?? 200_000);
@@ -18,7 +25,9 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lh-bench-pipeline-'));
 try {
   const t0 = performance.now();
   await initLake({ dir: path.join(dir, 'lake'), sample: true, days: DAYS, eventsPerDay: PER_DAY });
-  console.log(`generated ${DAYS} days × ${PER_DAY.toLocaleString('en-US')} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `generated ${DAYS} days × ${PER_DAY.toLocaleString('en-US')} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const lake = openLake(path.join(dir, 'lake'));
   const engine = createPipelineEngine(lake);
   const range = fromInclusive('2024-05-01', addDays('2024-05-01', DAYS - 1));
@@ -26,6 +35,7 @@ try {
   // Floor: typed read of every JSON line (bad lines dropped), dedup, then partitioned writes.
   const raw = path.join(lake.layout.raw, 'activity', '*', '*.jsonl');
   const out = path.join(dir, 'floor');
+  fs.mkdirSync(out, { recursive: true });
   const t1 = performance.now();
   await engine.run(`
     CREATE TABLE floor_stg AS
@@ -44,12 +54,23 @@ try {
   const floorMs = performance.now() - t1;
 
   const t2 = performance.now();
-  const summary = await executeRun(lake, engine, { kind: 'backfill', models: ['stg_activity', 'fct_daily_club_activity'], range }, { concurrency: CONCURRENCY });
+  const summary = await executeRun(
+    lake,
+    engine,
+    { kind: 'backfill', models: ['stg_activity', 'fct_daily_club_activity'], range },
+    { concurrency: CONCURRENCY },
+  );
   const oursMs = performance.now() - t2;
   const events = DAYS * PER_DAY;
-  console.log(`pipeline backfill — ${summary.succeeded}/${summary.tasks} tasks, ${summary.failed} failed, ${summary.quarantined.toLocaleString('en-US')} lines quarantined`);
-  console.log(`  ours:  ${(oursMs / 1000).toFixed(1)} s, ${Math.round(events / (oursMs / 1000)).toLocaleString('en-US')} events/s (concurrency ${CONCURRENCY})`);
-  console.log(`  floor: ${(floorMs / 1000).toFixed(1)} s, ${Math.round(events / (floorMs / 1000)).toLocaleString('en-US')} events/s (plain COPY … PARTITION_BY)`);
+  console.log(
+    `pipeline backfill — ${summary.succeeded}/${summary.tasks} tasks, ${summary.failed} failed, ${summary.quarantined.toLocaleString('en-US')} lines quarantined`,
+  );
+  console.log(
+    `  ours:  ${(oursMs / 1000).toFixed(1)} s, ${Math.round(events / (oursMs / 1000)).toLocaleString('en-US')} events/s (concurrency ${CONCURRENCY})`,
+  );
+  console.log(
+    `  floor: ${(floorMs / 1000).toFixed(1)} s, ${Math.round(events / (floorMs / 1000)).toLocaleString('en-US')} events/s (plain COPY … PARTITION_BY)`,
+  );
   console.log(`  ratio: ${(oursMs / floorMs).toFixed(2)} (goal ≤ 1.5)`);
   await engine.dispose();
 } finally {

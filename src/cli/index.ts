@@ -8,15 +8,19 @@ import { CliUsageError, commandHelp, parseCommandLine } from './command';
 import type { Command, Io } from './command';
 import { generateCommand } from './commands/generate';
 import { initCommand } from './commands/init';
+import { archiveCommand } from './commands/archive';
 import { deltaCommands } from './commands/delta';
 import { pipelineCommands } from './commands/pipeline';
 import { queryCommand } from './commands/query';
+import { watchCommand } from './commands/watch';
 
 const COMMANDS: readonly Command[] = [
   initCommand,
   generateCommand,
   queryCommand,
   ...pipelineCommands,
+  watchCommand,
+  archiveCommand,
   ...deltaCommands,
 ];
 
