@@ -24,8 +24,14 @@ export function rawParseSql(source: SourceDef, files: readonly string[]): string
 }
 
 export function rawViewSql(source: SourceDef, files: readonly string[]): string {
+  return goodRowsSql(source, `(${rawParseSql(source, files)})`);
+}
+
+/** The good rows of a relation shaped like rawParseSql's output, optionally of some arrival days only. */
+export function goodRowsSql(source: SourceDef, relation: string, days?: { from: string; to: string }): string {
   const cols = source.columns.map((c) => quoteIdent(c.name)).join(', ');
-  return `SELECT ${cols}, _arrival_date, _file FROM (${rawParseSql(source, files)}) WHERE _reason IS NULL`;
+  const window = days ? ` AND _arrival_date BETWEEN DATE ${quoteLiteral(days.from)} AND DATE ${quoteLiteral(days.to)}` : '';
+  return `SELECT ${cols}, _arrival_date, _file FROM ${relation} WHERE _reason IS NULL${window}`;
 }
 
 function jsonlSql(source: SourceDef, files: readonly string[]): string {

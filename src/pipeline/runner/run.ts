@@ -7,11 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import type { PlannedTask, RunSummary, TaskPhase, TaskProgress } from '../../shared/runs';
 import type { EngineClient } from '../engine/client';
-import { quoteIdent } from '../engine/sql';
+import { quoteIdent, quoteQualified } from '../engine/sql';
+import { loadSnapshot } from '../delta/load';
+import { TableNotFoundError } from '../delta/log-segment';
+import { findSource } from '../lake/lake';
+import { rawParseSql } from '../lake/raw-sql';
 import { CancelledError, isCancelled } from '../errors';
 import type { Lake } from '../lake/lake';
 import { loadProject } from '../models';
-import { collectInputs, inputWindow } from './inputs';
+import { collectInputs, inputWindow, rawFilesOn } from './inputs';
 import type { RunInputs } from './inputs';
 import { days } from './intervals';
 import { plan } from './planner';
@@ -134,6 +138,8 @@ export async function executePlanned(
   );
   await engine.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(WORK_SCHEMA)}`);
   const jobs = buildJobs(planned);
+  const rawTables = await cacheRaw(planned, engine, runId, signal);
+  const quarantined = await quarantinedPartitions(planned, engine);
   const writer = new StateWriter(layout, engine);
   const summary: RunSummary = {
     runId,
@@ -190,11 +196,13 @@ export async function executePlanned(
         runId,
         txnVersion: started,
         signal,
+        rawTables,
+        quarantined,
         phase: (phase, d) => report(job, phase, t0, d ?? {}),
       };
       try {
         const out = await job.run(env);
-        await writer.record({
+        writer.record({
           ...base(job, runId, t0),
           status: 'done',
           outputVersion: out.outputVersion,
@@ -218,17 +226,15 @@ export async function executePlanned(
         }
         const message = err instanceof Error ? err.message : String(err);
         const tests = (err as { tests?: unknown }).tests;
-        await writer
-          .record({
-            ...base(job, runId, t0),
-            status: 'failed',
-            outputVersion: null,
-            rows: null,
-            quarantined: null,
-            error: message,
-            tests: tests ? JSON.stringify(tests) : null,
-          })
-          .catch(() => undefined);
+        writer.record({
+          ...base(job, runId, t0),
+          status: 'failed',
+          outputVersion: null,
+          rows: null,
+          quarantined: null,
+          error: message,
+          tests: tests ? JSON.stringify(tests) : null,
+        });
         summary.failed++;
         summary.failures.push({ ...job.label, error: message });
         report(job, 'failed', t0, { message });
@@ -237,7 +243,13 @@ export async function executePlanned(
     });
   };
   for (const job of jobs) outcome.set(job.key, runJob(job));
-  await Promise.all(outcome.values());
+  try {
+    await Promise.all(outcome.values());
+  } finally {
+    await writer.flush();
+    for (const table of rawTables.values())
+      await engine.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+  }
   summary.elapsedMs = Date.now() - started;
   summary.status =
     summary.cancelled > 0 ? 'cancelled' : summary.failed > 0 || summary.skipped > 0 ? 'failed' : 'done';
@@ -272,6 +284,60 @@ export async function executePlanned(
       { summary },
     );
   return summary;
+}
+
+/**
+ * Parses each source's raw files the run needs once, into a table every task
+ * reads its window from (a partition would otherwise re-parse its neighbours'
+ * files). The raw text is kept for bad lines only, which quarantine needs.
+ */
+async function cacheRaw(
+  planned: PlannedRun,
+  engine: EngineClient,
+  runId: string,
+  signal: AbortSignal,
+): Promise<Map<string, string>> {
+  const { inputs } = planned;
+  const days = new Map<string, Set<string> | null>();
+  const want = (source: string, d: readonly string[] | null): void => {
+    const cur = days.get(source);
+    if (cur === null) return;
+    days.set(source, d === null ? null : new Set([...(cur ?? []), ...d]));
+  };
+  for (const { source, day } of planned.ingest) want(source, [day]);
+  for (const task of planned.plan.tasks) {
+    const model = inputs.models.get(task.model);
+    if (!model) continue;
+    for (const s of model.sources) want(s, task.partition ? inputWindow(model, task.partition) : null);
+  }
+  const out = new Map<string, string>();
+  for (const [source, daySet] of days) {
+    const files = rawFilesOn(inputs, source, daySet).map((f) => f.path);
+    const table = quoteQualified(WORK_SCHEMA, `raw_${runId.replace(/\W/g, '_')}_${source}`);
+    const parse = rawParseSql(findSource(inputs.lake, source), files);
+    await engine.run(
+      `CREATE TABLE ${table} AS SELECT * REPLACE (CASE WHEN _reason IS NULL THEN NULL ELSE _raw END AS _raw) FROM (${parse})`,
+      { signal },
+    );
+    out.set(source, table);
+  }
+  return out;
+}
+
+/** Quarantine partitions that hold rows now: a clean day there must still be emptied. */
+async function quarantinedPartitions(planned: PlannedRun, engine: EngineClient): Promise<Set<string>> {
+  const table = workbenchTable(planned.inputs.lake.layout, 'quarantine', engine);
+  try {
+    const snap = await loadSnapshot(table);
+    return new Set(
+      snap.files.map(
+        (f) => `${f.partitionValues['source'] ?? ''}|${f.partitionValues['arrival_date'] ?? ''}`,
+      ),
+    );
+  } catch (err) {
+    if (err instanceof TableNotFoundError) return new Set();
+    throw err;
+  }
 }
 
 function base(

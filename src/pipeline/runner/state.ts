@@ -60,16 +60,24 @@ export async function readState(layout: LakeLayout, engine: EngineClient): Promi
   return out;
 }
 
-/** Appends records one commit at a time: callers serialize through one StateWriter per run. */
+/**
+ * Appends records in batches: one commit per `batch` records or `intervalMs`,
+ * and whatever is left at `flush()`. A crash loses at most the unflushed
+ * records, whose partitions then look stale and are rebuilt (same rows).
+ */
 export class StateWriter {
+  private buffer: Cell[][] = [];
   private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
   constructor(
     private readonly layout: LakeLayout,
     private readonly engine: EngineClient,
+    private readonly batch = 100,
+    private readonly intervalMs = 2000,
   ) {}
 
-  record(rec: StateRecord): Promise<void> {
-    const row: Cell[] = [
+  record(rec: StateRecord): void {
+    this.buffer.push([
       rec.model,
       rec.partition,
       rec.status,
@@ -82,12 +90,22 @@ export class StateWriter {
       rec.durationMs,
       rec.error,
       rec.tests,
-    ];
+    ]);
+    if (this.buffer.length >= this.batch) void this.flush().catch(() => undefined);
+    else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.intervalMs);
+  }
+
+  /** Commits everything recorded so far; resolves when it is in the log. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const rows = this.buffer;
+    this.buffer = [];
     const next = this.chain.then(() =>
       appendRows(
         workbenchTable(this.layout, 'partition_state', this.engine),
         STATE_COLUMNS,
-        [row],
+        rows,
         '_workbench.partition_state',
       ),
     );

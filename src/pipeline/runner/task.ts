@@ -15,7 +15,7 @@ import { scanSql } from '../delta/scan';
 import { localTable } from '../delta/table';
 import { requireCommitted, writeDelta } from '../delta/write';
 import { findSource } from '../lake/lake';
-import { rawParseSql, rawViewSql } from '../lake/raw-sql';
+import { goodRowsSql, rawParseSql, rawViewSql } from '../lake/raw-sql';
 import { countSql, describeTest, modelTableDir, renderModel, testOutcome, testSql } from '../models';
 import type { Model } from '../models';
 import type { RunInputs } from './inputs';
@@ -32,6 +32,10 @@ export interface TaskEnv {
   /** Monotonic per run: the txn version that makes a retried commit a no-op. */
   txnVersion: number;
   signal: AbortSignal;
+  /** Per source: the run's parsed raw lines (rawParseSql shape), read once for all tasks. */
+  rawTables: ReadonlyMap<string, string>;
+  /** Quarantine partitions ("source|day") that hold rows at the start of the run. */
+  quarantined: ReadonlySet<string>;
   phase(phase: 'reading' | 'testing' | 'writing', detail?: { rows?: number }): void;
 }
 
@@ -68,8 +72,18 @@ export async function runModelTask(
     env.phase('reading');
     const window = partition ? new Set(inputWindow(model, partition)) : null;
     for (const s of model.sources) {
-      const files = rawFilesOn(env.inputs, s, window).map((f) => f.path);
-      const sql = rawViewSql(findSource(env.inputs.lake, s), files);
+      const def = findSource(env.inputs.lake, s);
+      const cached = env.rawTables.get(s);
+      const days = partition ? inputWindow(model, partition) : null;
+      const range = days
+        ? { from: days[0] ?? partition ?? '', to: days[days.length - 1] ?? partition ?? '' }
+        : undefined;
+      const sql = cached
+        ? goodRowsSql(def, cached, range)
+        : rawViewSql(
+            def,
+            rawFilesOn(env.inputs, s, window).map((f) => f.path),
+          );
       await env.engine.run(`CREATE OR REPLACE VIEW ${rel(`src_${s}`)} AS ${sql}`, call);
       created.push(`VIEW ${rel(`src_${s}`)}`);
     }
@@ -247,13 +261,26 @@ async function runTests(env: TaskEnv, model: Model, stage: string): Promise<Test
 export async function runIngestTask(env: TaskEnv, source: string, day: string): Promise<TaskOutcome> {
   env.phase('reading');
   const def = findSource(env.inputs.lake, source);
-  const files = rawFilesOn(env.inputs, source, new Set([day])).map((f) => f.path);
+  const cached = env.rawTables.get(source);
+  const parsed = cached
+    ? `(SELECT * FROM ${cached} WHERE _arrival_date = DATE ${quoteLiteral(day)})`
+    : `(${rawParseSql(
+        def,
+        rawFilesOn(env.inputs, source, new Set([day])).map((f) => f.path),
+      )})`;
   const root = env.inputs.lake.layout.root;
   const table = workbenchTable(env.inputs.lake.layout, 'quarantine', env.engine);
   const sql = `SELECT ${quoteLiteral(source)} AS source, DATE ${quoteLiteral(day)} AS arrival_date,
       replace(_file, ${quoteLiteral(root + '/')}, '') AS file, _line AS line, _raw AS raw, _reason AS reason,
       ${quoteLiteral(env.runId)} AS run_id, now() AS quarantined_at
-    FROM (${rawParseSql(def, files)}) WHERE _reason IS NOT NULL`;
+    FROM ${parsed} WHERE _reason IS NOT NULL`;
+  // A clean day with nothing quarantined before needs no commit.
+  const bad = Number(
+    (await env.engine.read(`SELECT count(*)::BIGINT FROM (${sql})`, { signal: env.signal })).rows[0]?.[0] ??
+      0,
+  );
+  if (bad === 0 && !env.quarantined.has(`${source}|${day}`))
+    return { rows: 0, outputVersion: null, tests: [], quarantined: 0 };
   env.phase('writing');
   const result = requireCommitted(
     await writeDelta(table, {
