@@ -94,7 +94,8 @@ export async function runModelTask(
       );
       created.push(`VIEW ${rel(`ref_${r}`)}`);
     }
-    const own = await currentSelect(env, model.name);
+    // Only a model that reads itself (is_incremental, this) pays for loading its own snapshot.
+    const own = /\bthis\b|is_incremental/.test(model.sql) ? await currentSelect(env, model.name) : null;
     await env.engine.run(
       `CREATE OR REPLACE VIEW ${rel('this')} AS ${own ?? 'SELECT 1 AS _no_table WHERE false'}`,
       call,
