@@ -39,6 +39,11 @@ beforeAll(async () => {
     ),
     path.join(pq, 'a.parquet'),
   );
+  // A model materialized as a view lives only in the explore engine.
+  fs.writeFileSync(
+    path.join(work, 'lake', 'models', 'v_club_count.sql'),
+    "{{ config(materialized='view', layer='core') }}\nselect count(*)::INTEGER as clubs from {{ source('clubs') }}\n",
+  );
   session = await ExploreSession.open(openLake(path.join(work, 'lake')));
 });
 
@@ -68,6 +73,10 @@ describe.skipIf(!present)('the explore catalog', () => {
     };
     const at = new Date(v1.commitInfo.timestamp).toISOString().replace('T', ' ').replace('Z', '');
     expect(await scalar(`select count(*)::int from core.tt timestamp as of '${at}'`)).toBe(20);
+  });
+
+  it('defines view models over the raw sources', async () => {
+    expect(await scalar('select clubs from core.v_club_count')).toBeGreaterThan(100);
   });
 
   it('reads Parquet datasets with their Hive partitions', async () => {

@@ -3,9 +3,12 @@
 // changed are replaced), and queries with VERSION/TIMESTAMP AS OF rewritten to
 // the snapshot they name. The CLI and the app's SQL editor both go through it.
 
+import fs from 'node:fs';
 import type { Disposable } from '../../shared/disposable';
 import type { QueryResult } from '../../shared/query';
 import type { CallOptions, EngineClient } from '../engine/client';
+import { quoteIdent, quoteQualified } from '../engine/sql';
+import { loadProject, renderModel } from '../models';
 import { findEntry, entrySelect, listCatalog, viewSql } from './catalog';
 import type { CatalogEntry } from './catalog';
 import { createExploreEngine, exploreSetupSql } from './lake';
@@ -65,6 +68,7 @@ export class ExploreSession implements Disposable {
         problems.push({ table: key, message: err instanceof Error ? err.message : String(err) });
       }
     }
+    this.defineModelViews(seen, changed, problems);
     for (const key of [...this.versions.keys()]) {
       if (seen.has(key)) continue;
       await this.engine.run(
@@ -78,9 +82,60 @@ export class ExploreSession implements Disposable {
       changed.push(key);
     }
     this.problems = problems;
+    await this.runModelViews();
     // A restarted worker rebuilds the same views.
     this.engine.setSetup([...raw, ...[...this.viewStatements.values()].flat()]);
     return changed;
+  }
+
+  private pendingModelViews: { key: string; stmts: string[] }[] = [];
+
+  /** Models materialized as `view` live only here: rendered over raw.* and the table views. */
+  private defineModelViews(seen: Set<string>, changed: string[], problems: CatalogProblem[]): void {
+    this.pendingModelViews = [];
+    if (!fs.existsSync(this.lake.layout.models)) return;
+    let project: ReturnType<typeof loadProject>;
+    try {
+      project = loadProject(this.lake);
+    } catch (err) {
+      problems.push({ table: 'models', message: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    const byName = new Map(project.models.map((m) => [m.name, m]));
+    for (const model of project.models) {
+      if (model.config.materialized !== 'view') continue;
+      const key = `${model.config.layer}.${model.name}`;
+      seen.add(key);
+      try {
+        const sql = renderModel(model, {
+          source: (n) => quoteQualified('raw', n),
+          ref: (n) => quoteQualified(byName.get(n)?.config.layer ?? 'core', n),
+          this: quoteQualified(model.config.layer, model.name),
+          startDs: null,
+          endDs: null,
+        });
+        const stmts = [
+          `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(model.config.layer)}`,
+          `CREATE OR REPLACE VIEW ${quoteQualified(model.config.layer, model.name)} AS SELECT * FROM (\n${sql}\n)`,
+        ];
+        this.pendingModelViews.push({ key, stmts });
+        if (this.viewStatements.get(key)?.join(';') !== stmts.join(';')) changed.push(key);
+      } catch (err) {
+        problems.push({ table: key, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  private async runModelViews(): Promise<void> {
+    for (const { key, stmts } of this.pendingModelViews) {
+      try {
+        await this.engine.run(stmts.join(';\n'));
+        this.viewStatements.set(key, stmts);
+        this.versions.set(key, -2);
+      } catch (err) {
+        this.problems.push({ table: key, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
   }
 
   /** Runs editor SQL, with time-travel references turned into snapshot reads. */
