@@ -28,9 +28,15 @@ export function rawViewSql(source: SourceDef, files: readonly string[]): string 
 }
 
 /** The good rows of a relation shaped like rawParseSql's output, optionally of some arrival days only. */
-export function goodRowsSql(source: SourceDef, relation: string, days?: { from: string; to: string }): string {
+export function goodRowsSql(
+  source: SourceDef,
+  relation: string,
+  days?: { from: string; to: string },
+): string {
   const cols = source.columns.map((c) => quoteIdent(c.name)).join(', ');
-  const window = days ? ` AND _arrival_date BETWEEN DATE ${quoteLiteral(days.from)} AND DATE ${quoteLiteral(days.to)}` : '';
+  const window = days
+    ? ` AND _arrival_date BETWEEN DATE ${quoteLiteral(days.from)} AND DATE ${quoteLiteral(days.to)}`
+    : '';
   return `SELECT ${cols}, _arrival_date, _file FROM ${relation} WHERE _reason IS NULL${window}`;
 }
 
