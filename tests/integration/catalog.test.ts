@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExploreSession, initLake, openLake } from '../../src/pipeline';
+import { DELTA_TESTDATA } from '../helpers/testdata';
 
-const TESTDATA =
-  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA = DELTA_TESTDATA;
 const present = fs.existsSync(TESTDATA);
 if (!present)
   console.log(`skipping catalog tests: ${TESTDATA} does not exist (set LAKEHOUSE_DELTA_TESTDATA)`);

@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DELTA_TESTDATA } from '../helpers/testdata';
 
 const BIN = path.resolve(__dirname, '../../bin/lakehouse.mjs');
-const TESTDATA =
-  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA = DELTA_TESTDATA;
 const present = fs.existsSync(TESTDATA);
 if (!present) console.log(`skipping lakehouse delta CLI tests: ${TESTDATA} does not exist`);
 let work: string;
@@ -65,11 +65,7 @@ describe.skipIf(!present)('lakehouse delta', () => {
     const t = path.join(TESTDATA, 'time-travel-start-start20-start40');
     const json = cli('delta', 'read', t, '--version', '1', '--format', 'json');
     expect(json.code).toBe(0);
-    const ids = json.stdout
-      .trim()
-      .split('\n')
-      .map((l) => (JSON.parse(l) as { id: number }).id)
-      .sort((a, b) => a - b);
+    const ids = (JSON.parse(json.stdout) as { id: number }[]).map((r) => r.id).sort((a, b) => a - b);
     expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => i));
     const csv = cli('delta', 'read', t, '--version', '0', '--format', 'csv', '--limit', '3');
     expect(csv.stdout.split('\n')[0]).toBe('id');

@@ -20,9 +20,9 @@ import type { DataType, StructType } from '../../src/pipeline/delta/schema';
 import type { Snapshot } from '../../src/pipeline/delta/snapshot';
 import { localTable } from '../../src/pipeline/delta/table';
 import type { CellValue } from '../../src/shared/query';
+import { DELTA_TESTDATA } from '../helpers/testdata';
 
-const TESTDATA =
-  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA = DELTA_TESTDATA;
 const present = fs.existsSync(TESTDATA);
 if (!present)
   console.log(`skipping the Delta interop tables: ${TESTDATA} does not exist (set LAKEHOUSE_DELTA_TESTDATA)`);

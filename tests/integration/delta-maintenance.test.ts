@@ -13,9 +13,9 @@ import { loadSnapshot } from '../../src/pipeline/delta/load';
 import type { Snapshot } from '../../src/pipeline/delta/snapshot';
 import { localTable } from '../../src/pipeline/delta/table';
 import { vacuum } from '../../src/pipeline/delta/vacuum';
+import { DELTA_TESTDATA } from '../helpers/testdata';
 
-const TESTDATA =
-  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA = DELTA_TESTDATA;
 const present = fs.existsSync(TESTDATA);
 if (!present)
   console.log(`skipping Delta maintenance tests: ${TESTDATA} does not exist (set LAKEHOUSE_DELTA_TESTDATA)`);

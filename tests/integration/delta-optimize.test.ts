@@ -7,9 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient, defaultEngineSettings, deltaTools } from '../../src/pipeline';
 import { parseCommit } from '../../src/pipeline/delta/actions';
+import { DELTA_TESTDATA } from '../helpers/testdata';
 
-const TESTDATA =
-  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA = DELTA_TESTDATA;
 let engine: EngineClient;
 let work: string;
 

@@ -10,9 +10,9 @@ import { decodePath } from '../../src/pipeline/delta/actions';
 import { loadSnapshot } from '../../src/pipeline/delta/load';
 import { fieldId, physicalName, typeName } from '../../src/pipeline/delta/schema';
 import { localTable } from '../../src/pipeline/delta/table';
+import { DELTA_TESTDATA } from '../helpers/testdata';
 
-const TESTDATA =
-  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA = DELTA_TESTDATA;
 const present = fs.existsSync(TESTDATA);
 if (!present)
   console.log(

@@ -19,9 +19,9 @@ import { localTable } from '../../src/pipeline/delta/table';
 import { requireCommitted, writeDelta } from '../../src/pipeline/delta/write';
 import type { WriteOptions } from '../../src/pipeline/delta/write';
 import { parquetOnDisk, readLog } from './fixtures/delta-helpers';
+import { DELTA_TESTDATA } from '../helpers/testdata';
 
-const TESTDATA =
-  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA = DELTA_TESTDATA;
 let engine: EngineClient;
 let work: string;
 

@@ -18,9 +18,9 @@ import {
   z85Encode,
 } from '../../src/pipeline/delta/deletion-vectors';
 import { LocalStorage, MemoryStorage } from '../../src/pipeline/delta/storage';
+import { DELTA_TESTDATA } from '../helpers/testdata';
 
-const TESTDATA =
-  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA = DELTA_TESTDATA;
 
 describe('Z85', () => {
   it('round-trips bytes (zero-padded to 4-byte blocks)', () => {

@@ -21,9 +21,9 @@ import {
 import type { TypedValue } from '../../src/pipeline/delta/partition-values';
 import { parseSchemaString, physicalName, columnMappingMode } from '../../src/pipeline/delta/schema';
 import type { PrimitiveType } from '../../src/pipeline/delta/schema';
+import { DELTA_TESTDATA } from '../helpers/testdata';
 
-const TESTDATA =
-  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA = DELTA_TESTDATA;
 
 describe('parsePartitionValue', () => {
   const cases: [PrimitiveType, string | null | undefined, TypedValue | null][] = [

@@ -17,9 +17,9 @@ import {
 } from '../../src/pipeline/delta/stats';
 import type { BindContext, Predicate } from '../../src/pipeline/delta/stats';
 import type { StructType } from '../../src/pipeline/delta/schema';
+import { DELTA_TESTDATA } from '../helpers/testdata';
 
-const TESTDATA =
-  process.env['LAKEHOUSE_DELTA_TESTDATA'] ?? path.resolve(__dirname, '../../../shared/testdata/delta');
+const TESTDATA = DELTA_TESTDATA;
 
 describe('parseStats', () => {
   it('keeps numbers exact and reads the protocol fields', () => {

@@ -7,7 +7,8 @@ import { CancelledError, deltaTools, EngineClient, defaultEngineSettings, UsageE
 import type { SnapshotOptions } from '../../pipeline';
 import { choiceOption, intOption } from '../command';
 import type { Command, CommandContext, OptionSpec } from '../command';
-import { csvLine, jsonRow, OUTPUT_FORMATS, renderTable } from '../output';
+import { OUTPUT_FORMATS } from '../output';
+import { printResult } from '../print-result';
 import type { OutputFormat } from '../output';
 
 const TABLE = [{ name: 'table-dir', description: 'The Delta table folder (the one holding _delta_log).' }];
@@ -114,24 +115,12 @@ export const deltaReadCommand: Command = {
       const snapshot = await deltaTools.loadSnapshot(table, timeTravel(ctx.options));
       const sql = await deltaTools.scanSql(snapshot, limit !== undefined ? { limit } : {});
       const first = await table.engine.query(sql, { pageSize: 2000, signal: ctx.signal });
-      let rows = first.rows;
-      const emit = (chunk: typeof rows): void => {
-        if (format === 'csv') ctx.io.out(chunk.map(csvLine).join(''));
-        else if (format === 'json') ctx.io.out(chunk.map((r) => jsonRow(r, first.columns) + '\n').join(''));
-      };
-      if (format === 'csv') ctx.io.out(csvLine(first.columns.map((c) => c.name)));
-      const all: typeof rows = [];
-      for (let offset = 0; ;) {
-        if (format === 'table') all.push(...rows);
-        else emit(rows);
-        offset += rows.length;
-        if (rows.length === 0 || offset >= first.totalRows) break;
-        rows = (await table.engine.fetch(first.resultId, offset, 2000, { signal: ctx.signal })).rows;
-      }
-      if (format === 'table') {
-        ctx.io.out(renderTable(first.columns, all) + '\n');
-        ctx.io.err(`${first.totalRows.toLocaleString('en-US')} rows of version ${snapshot.version}\n`);
-      }
+      await printResult(ctx.io, table.engine, first, {
+        format,
+        limit: limit ?? Infinity,
+        signal: ctx.signal,
+        what: `of version ${snapshot.version}`,
+      });
       return 0;
     }),
 };

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import { ExploreSession, openLake } from '../../pipeline';
 import { choiceOption, intOption } from '../command';
 import type { Command } from '../command';
-import { csvLine, jsonRow, OUTPUT_FORMATS, renderTable } from '../output';
+import { OUTPUT_FORMATS } from '../output';
+import { printResult } from '../print-result';
 import type { OutputFormat } from '../output';
 import { progressReporter } from '../progress';
 
@@ -62,39 +63,7 @@ export const queryCommand: Command = {
           progress.update(Math.round(p.percent ?? 0), 100, `${p.rowsProcessed.toLocaleString('en-US')} rows`),
       });
       progress.done();
-      const wanted = Math.min(first.totalRows, limit);
-      const pages = async function* (): AsyncGenerator<typeof first.rows> {
-        let offset = 0;
-        let rows = first.rows;
-        while (offset < wanted) {
-          const take = rows.slice(0, wanted - offset);
-          yield take;
-          offset += take.length;
-          if (offset >= wanted || rows.length === 0) break;
-          rows = (await engine.fetch(first.resultId, offset, Math.min(PAGE, wanted - offset), { signal }))
-            .rows;
-        }
-      };
-      if (format === 'table') {
-        const all: typeof first.rows = [];
-        for await (const rows of pages()) all.push(...rows);
-        io.out(renderTable(first.columns, all) + '\n');
-        const more = first.totalRows - all.length;
-        const count = `${first.totalRows.toLocaleString('en-US')} row${first.totalRows === 1 ? '' : 's'}`;
-        io.err(
-          `${count}${more > 0 ? ` (${more.toLocaleString('en-US')} not shown: use --limit or --format csv)` : ''} in ${first.elapsedMs} ms\n`,
-        );
-      } else if (format === 'csv') {
-        io.out(csvLine(first.columns.map((c) => c.name)));
-        for await (const rows of pages()) io.out(rows.map(csvLine).join(''));
-      } else {
-        io.out('[');
-        let n = 0;
-        for await (const rows of pages()) {
-          for (const row of rows) io.out(`${n++ === 0 ? '\n' : ',\n'}  ${jsonRow(row, first.columns)}`);
-        }
-        io.out(n === 0 ? ']\n' : '\n]\n');
-      }
+      await printResult(io, engine, first, { format, limit, signal });
       return 0;
     } finally {
       progress.done();
