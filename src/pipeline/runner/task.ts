@@ -227,35 +227,48 @@ async function checkPartition(
   }
 }
 
+/**
+ * Runs every data test of a model on its staged output in one query (one
+ * failure count per test), then fetches a sample of the failing rows of the
+ * tests that failed. A relationships test against a model not built yet warns.
+ */
 async function runTests(env: TaskEnv, model: Model, stage: string): Promise<TestResult[]> {
-  const out: TestResult[] = [];
+  const out: (TestResult | null)[] = [];
+  const counts: { index: number; sql: string; sample: string }[] = [];
+  const targets = new Map<string, string | null>();
   for (const test of model.tests) {
-    const ctxRel = new Map<string, string>();
+    let ctx = { relationOf: (m: string) => quoteIdent(m) };
     if (test.kind === 'relationships') {
-      const sel = await currentSelect(env, test.to);
-      if (sel === null) {
-        out.push({
-          test: describeTest(test),
-          severity: test.severity,
-          failures: 0,
-          outcome: 'warn',
-          sample: [[`${test.to} is not built yet; the test was not run`]],
-        });
+      if (!targets.has(test.to)) targets.set(test.to, await currentSelect(env, test.to));
+      const sel = targets.get(test.to);
+      if (!sel) {
+        const sample = [[`${test.to} is not built yet; the test was not run`]];
+        out.push({ test: describeTest(test), severity: test.severity, failures: 0, outcome: 'warn', sample });
         continue;
       }
-      ctxRel.set(test.to, `(${sel})`);
+      ctx = { relationOf: (m: string) => (m === test.to ? `(${sel})` : quoteIdent(m)) };
     }
-    const ctx = { relationOf: (m: string) => ctxRel.get(m) ?? quoteIdent(m) };
-    const failures = Number(
-      (await env.engine.read(countSql(test, stage, ctx), { signal: env.signal })).rows[0]?.[0] ?? 0,
-    );
-    const outcome = testOutcome(test, failures);
-    const result: TestResult = { test: describeTest(test), severity: test.severity, failures, outcome };
-    if (failures > 0)
-      result.sample = (await env.engine.read(`SELECT * FROM (${testSql(test, stage, ctx)}) LIMIT 5`)).rows;
-    out.push(result);
+    counts.push({ index: out.length, sql: countSql(test, stage, ctx), sample: testSql(test, stage, ctx) });
+    out.push(null);
   }
-  return out;
+  if (counts.length > 0) {
+    const select = counts.map((c, i) => `(SELECT failures FROM (${c.sql}))::BIGINT AS t${i}`).join(',\n  ');
+    const row = (await env.engine.read(`SELECT ${select}`, { signal: env.signal })).rows[0] ?? [];
+    for (const [i, c] of counts.entries()) {
+      const test = model.tests[c.index];
+      if (!test) continue;
+      const failures = Number(row[i] ?? 0);
+      const result: TestResult = {
+        test: describeTest(test),
+        severity: test.severity,
+        failures,
+        outcome: testOutcome(test, failures),
+      };
+      if (failures > 0) result.sample = (await env.engine.read(`SELECT * FROM (${c.sample}) LIMIT 5`)).rows;
+      out[c.index] = result;
+    }
+  }
+  return out.filter((r): r is TestResult => r !== null);
 }
 
 /** Records the bad lines of one raw arrival day, replacing that day's earlier record. */
