@@ -2,9 +2,28 @@
 // results are written page by page as they are fetched, never held whole.
 
 import type { CellValue, ColumnInfo } from '../shared/query';
+import type { OptionSpec } from './command';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
+
+/** Rows a table shows unless --limit says otherwise (CSV and JSON print every row). */
+export const TABLE_DEFAULT_LIMIT = 200;
+
+/** The --format and --limit options of every command that prints rows. */
+export const ROW_OUTPUT_OPTIONS = {
+  format: {
+    type: 'string',
+    short: 'f',
+    value: 'table|csv|json',
+    description: 'Output format (default table).',
+  },
+  limit: {
+    type: 'string',
+    value: 'n',
+    description: `Print at most n rows (table default ${TABLE_DEFAULT_LIMIT}, others: all).`,
+  },
+} as const satisfies Record<string, OptionSpec>;
 
 /** Text of a cell for table and CSV output. */
 export function cellText(v: CellValue): string {

@@ -1,8 +1,7 @@
 // The manifest merges days: an entry per day, replaced when the day is generated again,
 // totals always recomputed from the days, keys in date order.
 import { describe, expect, it } from 'vitest';
-import { emptyActivityStats } from '../../src/pipeline/sample/arrival';
-import { emptyManifest, withDay } from '../../src/pipeline/sample/manifest';
+import { emptyActivityStats, emptyManifest, withDay } from '../../src/pipeline/sample/manifest';
 import type { ActivityDayStats } from '../../src/pipeline/sample/manifest';
 
 function stats(lines: number, byDate: Record<string, number>): ActivityDayStats {

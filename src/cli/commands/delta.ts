@@ -7,7 +7,7 @@ import { CancelledError, deltaTools, EngineClient, defaultEngineSettings, UsageE
 import type { SnapshotOptions } from '../../pipeline';
 import { choiceOption, intOption } from '../command';
 import type { Command, CommandContext, OptionSpec } from '../command';
-import { OUTPUT_FORMATS } from '../output';
+import { OUTPUT_FORMATS, ROW_OUTPUT_OPTIONS, TABLE_DEFAULT_LIMIT } from '../output';
 import { printResult } from '../print-result';
 import type { OutputFormat } from '../output';
 
@@ -93,17 +93,7 @@ export const deltaReadCommand: Command = {
   positionals: TABLE,
   options: {
     ...TIME_TRAVEL,
-    format: {
-      type: 'string',
-      short: 'f',
-      value: 'table|csv|json',
-      description: 'Output format (default table).',
-    },
-    limit: {
-      type: 'string',
-      value: 'n',
-      description: 'Print at most n rows (table default 200; others: all).',
-    },
+    ...ROW_OUTPUT_OPTIONS,
   },
   examples: ['lakehouse delta read t --version 0 --format csv', 'lakehouse delta read t --limit 10'],
   run: (ctx) =>
@@ -111,7 +101,7 @@ export const deltaReadCommand: Command = {
       const format = choiceOption<OutputFormat>(ctx.options['format'], 'format', OUTPUT_FORMATS, 'table');
       const limit =
         intOption(ctx.options['limit'], 'limit', { min: 0, max: Number.MAX_SAFE_INTEGER }) ??
-        (format === 'table' ? 200 : undefined);
+        (format === 'table' ? TABLE_DEFAULT_LIMIT : undefined);
       const snapshot = await deltaTools.loadSnapshot(table, timeTravel(ctx.options));
       const sql = await deltaTools.scanSql(snapshot, limit !== undefined ? { limit } : {});
       const first = await table.engine.query(sql, { pageSize: 2000, signal: ctx.signal });

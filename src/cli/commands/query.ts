@@ -5,13 +5,12 @@ import fs from 'node:fs';
 import { ExploreSession, openLake } from '../../pipeline';
 import { choiceOption, intOption } from '../command';
 import type { Command } from '../command';
-import { OUTPUT_FORMATS } from '../output';
+import { OUTPUT_FORMATS, ROW_OUTPUT_OPTIONS, TABLE_DEFAULT_LIMIT } from '../output';
 import { printResult } from '../print-result';
 import type { OutputFormat } from '../output';
 import { progressReporter } from '../progress';
 
 const PAGE = 2000;
-const TABLE_DEFAULT_LIMIT = 200;
 
 export const queryCommand: Command = {
   name: 'query',
@@ -26,19 +25,7 @@ export const queryCommand: Command = {
     { name: 'lake', description: 'The lake folder.' },
     { name: 'sql', description: 'The SQL to run (a script runs every statement; the last one is printed).' },
   ],
-  options: {
-    format: {
-      type: 'string',
-      short: 'f',
-      value: 'table|csv|json',
-      description: 'Output format (default table).',
-    },
-    limit: {
-      type: 'string',
-      value: 'n',
-      description: `Print at most n rows (table default ${TABLE_DEFAULT_LIMIT}, others: all).`,
-    },
-  },
+  options: ROW_OUTPUT_OPTIONS,
   examples: [
     'lakehouse query demo-lake "select count(*) as n from raw.activity" --format json',
     'lakehouse query demo-lake "select * from raw.clubs" --format csv > clubs.csv',

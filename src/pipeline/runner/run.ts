@@ -25,6 +25,7 @@ import type { StateRecord } from './state';
 import { runIngestTask, runModelTask, WORK_SCHEMA } from './task';
 import type { TaskEnv, TaskOutcome } from './task';
 import { appendRows, latestRowsSql, RUN_COLUMNS, workbenchTable } from './workbench';
+import type { Cell } from './workbench';
 
 export interface RunOptions {
   concurrency?: number;
@@ -114,28 +115,7 @@ export async function executePlanned(
   const layout = inputs.lake.layout;
   const signal = opts.signal ?? new AbortController().signal;
   const runs = workbenchTable(layout, 'runs', engine);
-  await appendRows(
-    runs,
-    RUN_COLUMNS,
-    [
-      [
-        runId,
-        request.kind,
-        JSON.stringify(request),
-        'running',
-        new Date(started).toISOString(),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-      ],
-    ],
-    '_workbench.runs',
-  );
+  await appendRows(runs, RUN_COLUMNS, [runRow(runId, request, started, null)], '_workbench.runs');
   await engine.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(WORK_SCHEMA)}`);
   const jobs = buildJobs(planned);
   const rawTables = await cacheRaw(planned, engine, runId, signal);
@@ -253,29 +233,7 @@ export async function executePlanned(
   summary.elapsedMs = Date.now() - started;
   summary.status =
     summary.cancelled > 0 ? 'cancelled' : summary.failed > 0 || summary.skipped > 0 ? 'failed' : 'done';
-  const firstError = summary.failures[0]?.error ?? null;
-  await appendRows(
-    runs,
-    RUN_COLUMNS,
-    [
-      [
-        runId,
-        request.kind,
-        JSON.stringify(request),
-        summary.status,
-        new Date(started).toISOString(),
-        new Date().toISOString(),
-        summary.tasks,
-        summary.succeeded,
-        summary.failed,
-        summary.skipped,
-        summary.rows,
-        summary.quarantined,
-        firstError,
-      ],
-    ],
-    '_workbench.runs',
-  );
+  await appendRows(runs, RUN_COLUMNS, [runRow(runId, request, started, summary)], '_workbench.runs');
   if (summary.status === 'cancelled')
     throw Object.assign(
       new CancelledError(
@@ -284,6 +242,29 @@ export async function executePlanned(
       { summary },
     );
   return summary;
+}
+
+/** A row of the run ledger: at the start (no summary yet) and at the end. */
+function runRow(runId: string, request: RunRequest, started: number, summary: RunSummary | null): Cell[] {
+  const head: Cell[] = [
+    runId,
+    request.kind,
+    JSON.stringify(request),
+    summary?.status ?? 'running',
+    new Date(started).toISOString(),
+  ];
+  if (!summary) return [...head, null, null, null, null, null, null, null, null];
+  return [
+    ...head,
+    new Date().toISOString(),
+    summary.tasks,
+    summary.succeeded,
+    summary.failed,
+    summary.skipped,
+    summary.rows,
+    summary.quarantined,
+    summary.failures[0]?.error ?? null,
+  ];
 }
 
 /**

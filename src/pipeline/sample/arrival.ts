@@ -12,6 +12,7 @@ import { BAD_KINDS, BAD_RATES, BadLineMaker, DUPLICATE_RATE } from './messiness'
 import { rngFor } from './rng';
 import type { IdScrambler, Rng } from './rng';
 import type { ReferenceModel } from './reference-model';
+import { emptyActivityStats } from './manifest';
 import type { ActivityDayStats } from './manifest';
 
 export interface OutputFile {
@@ -61,21 +62,6 @@ function collectArrivals(rng: Rng, day: number, eventDays: readonly EventDay[]):
   const order = Array.from({ length: total }, (_, i) => i);
   order.sort((a, b) => (at[a] ?? 0) - (at[b] ?? 0) || a - b);
   return { source, index, order };
-}
-
-export function emptyActivityStats(): ActivityDayStats {
-  return {
-    files: 0,
-    lines: 0,
-    valid_rows: 0,
-    distinct_valid_events: 0,
-    duplicates: 0,
-    late_1d: 0,
-    late_2d: 0,
-    bad: { malformed_json: 0, wrong_type: 0, missing_required: 0, unknown_event_type: 0 },
-    valid_by_event_date: {},
-    valid_by_event_type: {},
-  };
 }
 
 /**

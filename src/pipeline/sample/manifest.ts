@@ -121,8 +121,8 @@ function addCounts(into: Record<string, number>, from: Record<string, number>): 
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 }
 
-export function sumActivity(days: readonly ActivityDayStats[]): ActivityDayStats {
-  const t: ActivityDayStats = {
+export function emptyActivityStats(): ActivityDayStats {
+  return {
     files: 0,
     lines: 0,
     valid_rows: 0,
@@ -134,6 +134,10 @@ export function sumActivity(days: readonly ActivityDayStats[]): ActivityDayStats
     valid_by_event_date: {},
     valid_by_event_type: {},
   };
+}
+
+export function sumActivity(days: readonly ActivityDayStats[]): ActivityDayStats {
+  const t = emptyActivityStats();
   for (const d of days) {
     t.files += d.files;
     t.lines += d.lines;
