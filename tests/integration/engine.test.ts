@@ -178,6 +178,9 @@ describe('sandbox', () => {
     const info = await explore.info();
     expect(info.settings['enable_external_access']).toBe('false');
     expect(info.settings['lock_configuration']).toBe('true');
+    // Regression: the pipeline's preserve_insertion_order=false once leaked into the editor,
+    // whose kept results rely on insertion order for ORDER BY.
+    expect(info.settings['preserve_insertion_order']).toBe('true');
     expect(info.settings['threads']).toBe('2');
     const r = await explore.query("SELECT current_setting('threads')::INTEGER AS t");
     expect(r.rows).toEqual([[2]]);

@@ -13,7 +13,7 @@ import { engineErrorFrom } from './duckdb-errors';
 import type { SqlOrigin } from './duckdb-errors';
 import { ConnectionPool } from './pool';
 import type { ArgsOf, EngineInfo, HandlerContext, ResultOf } from './protocol';
-import { CONNECTION_SQL, LOCK_SQL, settingsSql } from './settings';
+import { baseSettingsSql, CONNECTION_SQL, LOCK_SQL, sandboxSql } from './settings';
 import { quoteQualified } from './sql';
 import { splitStatements } from './statements';
 import type { StatementSpan } from './statements';
@@ -72,7 +72,7 @@ export class EngineSession {
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     try {
-      for (const stmt of settingsSql(args.settings, null)) await conn.run(stmt);
+      for (const stmt of baseSettingsSql(args.settings, args.sandbox !== null)) await conn.run(stmt);
       await conn.run(`ATTACH ':memory:' AS ${RESULTS_DB}`);
       for (const stmt of args.setup) await conn.run(stmt);
       const conns: DuckDBConnection[] = [];
@@ -82,11 +82,11 @@ export class EngineSession {
         conns.push(c);
       }
       if (args.sandbox) {
-        for (const stmt of settingsSql(args.settings, args.sandbox).slice(-2)) await conn.run(stmt);
+        for (const stmt of sandboxSql(args.sandbox)) await conn.run(stmt);
         await conn.run(LOCK_SQL);
       }
       const reader = await conn.runAndReadAll(
-        "SELECT name, value FROM duckdb_settings() WHERE name IN ('threads', 'memory_limit', 'temp_directory', 'TimeZone', 'enable_external_access', 'lock_configuration')",
+        "SELECT name, value FROM duckdb_settings() WHERE name IN ('threads', 'memory_limit', 'temp_directory', 'TimeZone', 'enable_external_access', 'lock_configuration', 'preserve_insertion_order')",
       );
       const settings: Record<string, string> = {};
       for (const [name, value] of reader.getRowsJson()) settings[String(name)] = String(value);

@@ -48,6 +48,11 @@ export function validateEngineSettings(s: Partial<EngineSettings>): string[] {
 
 /** Statements that configure an instance; the sandbox statements come last. */
 export function settingsSql(s: EngineSettings, sandbox: SandboxSettings | null): string[] {
+  return baseSettingsSql(s, sandbox !== null).concat(sandbox ? sandboxSql(sandbox) : []);
+}
+
+/** Everything but the sandbox, which must come after the setup statements (they may read files). */
+export function baseSettingsSql(s: EngineSettings, sandboxed: boolean): string[] {
   const stmts = [
     `SET GLOBAL threads = ${Math.floor(s.threads)}`,
     `SET GLOBAL memory_limit = ${quoteLiteral(s.memoryLimit)}`,
@@ -58,11 +63,11 @@ export function settingsSql(s: EngineSettings, sandbox: SandboxSettings | null):
   ];
   // The pipeline instance writes with COPY … PARTITION_BY, whose buffers insertion-order
   // preservation multiplies; its queries order explicitly where order matters.
-  if (!sandbox) stmts.push('SET GLOBAL preserve_insertion_order = false');
-  return stmts.concat(sandbox ? sandboxSql(sandbox) : []);
+  if (!sandboxed) stmts.push('SET GLOBAL preserve_insertion_order = false');
+  return stmts;
 }
 
-function sandboxSql(sandbox: SandboxSettings): string[] {
+export function sandboxSql(sandbox: SandboxSettings): string[] {
   return [
     `SET allowed_directories = ${quoteList(sandbox.allowedDirectories.map(withTrailingSep))}`,
     'SET GLOBAL enable_external_access = false',
