@@ -33,7 +33,8 @@ export class ExploreSession implements Disposable {
   ) {}
 
   static async open(lake: Lake): Promise<ExploreSession> {
-    const session = new ExploreSession(lake, createExploreEngine(lake));
+    // refresh() defines every view and the restart setup; listing raw files here too would be done twice.
+    const session = new ExploreSession(lake, createExploreEngine(lake, []));
     await session.refresh();
     return session;
   }

@@ -67,12 +67,16 @@ export function exploreSetupSql(lake: Lake): string[] {
   return stmts;
 }
 
-export function createExploreEngine(lake: Lake): EngineClient {
+/** The sandboxed engine; `setup` defaults to the raw views (an ExploreSession defines its own). */
+export function createExploreEngine(
+  lake: Lake,
+  setup: readonly string[] = exploreSetupSql(lake),
+): EngineClient {
   return new EngineClient({
     name: 'explore',
     settings: engineSettings(lake, 'explore'),
     sandbox: { allowedDirectories: [lake.layout.root] },
-    setup: exploreSetupSql(lake),
+    setup,
   });
 }
 
