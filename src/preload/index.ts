@@ -1,8 +1,13 @@
 // The preload: the only code that runs with Electron's bridge APIs beside the page. It exposes a
-// frozen, data-only `window.lakehouse` (see src/shared/bridge.ts) and never hands the page a
-// function that reaches ipcRenderer or Node directly. It is sandboxed, so it is bundled as CJS.
-import { contextBridge } from 'electron';
+// frozen `window.lakehouse` (see src/shared/bridge.ts) whose functions reach only the service's
+// own IPC channels, taken from the contract's method list — never ipcRenderer itself.
+// It is sandboxed, so it is bundled as CJS.
+import { contextBridge, ipcRenderer } from 'electron';
+import type { IpcRendererEvent } from 'electron';
 import type { AppVersionArgPrefix, BridgeKey, BridgePlatform, LakehouseBridge } from '../shared/bridge';
+import { EVENT_CHANNEL, channelOf, isServiceEvent, isServiceMethod } from '../shared/contract';
+import type { EventMessage } from '../shared/contract';
+import type { Outcome } from '../shared/errors';
 
 const bridgeKey: BridgeKey = 'lakehouse';
 const appVersionArgPrefix: AppVersionArgPrefix = '--lakehouse-app-version=';
@@ -19,6 +24,26 @@ function bridgePlatform(platform: string): BridgePlatform {
 const bridge: LakehouseBridge = Object.freeze({
   appVersion: appVersionFromArgs(process.argv),
   platform: bridgePlatform(process.platform),
-});
+  async call(method, args): Promise<Outcome<unknown>> {
+    // The allow-list: only the contract's methods have channels.
+    if (!isServiceMethod(method)) {
+      return {
+        ok: false,
+        error: { name: 'UsageError', code: 'USAGE', message: `Unknown service method ${String(method)}.` },
+      };
+    }
+    return (await ipcRenderer.invoke(channelOf(method), args)) as Outcome<unknown>;
+  },
+  onEvent(listener: (message: EventMessage) => void): () => void {
+    const handler = (_e: IpcRendererEvent, message: unknown): void => {
+      if (typeof message === 'object' && message !== null && isServiceEvent((message as EventMessage).event))
+        listener(message as EventMessage);
+    };
+    ipcRenderer.on(EVENT_CHANNEL, handler);
+    return () => {
+      ipcRenderer.removeListener(EVENT_CHANNEL, handler);
+    };
+  },
+} satisfies LakehouseBridge);
 
 contextBridge.exposeInMainWorld(bridgeKey, bridge);

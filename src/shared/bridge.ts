@@ -2,14 +2,23 @@
 // implements it and the renderer consumes it, so neither can drift without failing to compile.
 // Values must be structured-cloneable: contextBridge copies them into the page's world.
 
+import type { EventMessage, ServiceMethod } from './contract';
+import type { Outcome } from './errors';
+
 /** The operating systems the app ships for; anything else is reported as 'other'. */
 export type BridgePlatform = 'darwin' | 'win32' | 'linux' | 'other';
 
-/** Placeholder surface until the service contract (src/shared/contract.ts) is bridged. */
 export interface LakehouseBridge {
   /** The app's version from package.json, e.g. '0.1.0'. */
   readonly appVersion: string;
   readonly platform: BridgePlatform;
+  /**
+   * Calls a service method over IPC (channel `lh:<method>`). Never rejects for a service
+   * error: the outcome carries it as data, because Electron keeps only an error's message.
+   */
+  call(method: ServiceMethod, args: unknown): Promise<Outcome<unknown>>;
+  /** Subscribes to every pushed service event; returns the unsubscribe function. */
+  onEvent(listener: (message: EventMessage) => void): () => void;
 }
 
 /** The global name under which the bridge is exposed. */
