@@ -5,7 +5,7 @@
 import type { App, Event, Session, WebContents } from 'electron';
 import { toDisposable } from './lifecycle';
 import type { Disposable } from './lifecycle';
-import { contentSecurityPolicy, isSamePage } from './web-policy';
+import { contentSecurityPolicy, isSamePage } from '../shared/web-policy';
 
 const log = (message: string): void => console.warn(`[lakehouse:security] ${message}`);
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, isSamePage } from './web-policy';
+import { contentSecurityPolicy, isSamePage } from '../shared/web-policy';
 
 describe('contentSecurityPolicy', () => {
   it('matches the <meta> policy in src/renderer/index.html', () => {

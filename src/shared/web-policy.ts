@@ -1,8 +1,8 @@
 // What the renderer may load and where it may go: the Content-Security-Policy and the
-// same-page test behind navigation blocking. Main sends the policy as a response header; the
-// same policy minus header-only directives is the <meta> in src/renderer/index.html, which
-// covers file:// loads where no headers exist (web-policy.test.ts keeps the two equal).
-// No Electron import, so it is unit-testable.
+// same-page test behind navigation blocking. Electron main and `lakehouse serve` both send the
+// policy as a response header; the same policy minus header-only directives is the <meta> in
+// src/renderer/index.html, which covers file:// loads where no headers exist
+// (src/main/web-policy.test.ts keeps the two equal). Pure, so both doors can share it.
 
 /** Directives in the order they are written out. */
 const directives: ReadonlyArray<readonly [name: string, sources: string]> = [
