@@ -315,7 +315,8 @@ export interface PublishLedgerEntry {
   partition: string | null;
   version: number;
   rows: number;
-  status: 'done' | 'failed';
+  /** 'skipped': this partition's Delta version was already published, nothing was sent. */
+  status: 'done' | 'failed' | 'skipped';
   publishedAt: string;
   publishId: string;
   error: string | null;
