@@ -6,7 +6,8 @@
 import type { ArgsOf, EventOf, ResultOf, ServiceEvent, ServiceMethod } from '../../../../shared/contract';
 import type { Disposable } from '../../../../shared/disposable';
 import type { ErrorCode, WireError } from '../../../../shared/errors';
-import { pickTransport } from './transport';
+import { endpointFromLocation, pickTransport } from './transport';
+import { TOKEN_PARAM } from '../../../../shared/contract';
 import type { Transport } from './transport';
 
 /** A service error rebuilt on arrival: `code` is stable, `message` says what to do. */
@@ -54,4 +55,23 @@ export const api: Api = createApi(pickTransport(window));
 
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The browser-mode URL of an exported file (`ExportResult.downloadPath`): `/files/<path>` with
+ * the session token. Null inside Electron, where the written file is already on the user's disk.
+ */
+export function downloadUrl(downloadPath: string): string | null {
+  if (api.transport !== 'http') return null;
+  let storage: Storage | null;
+  try {
+    storage = window.sessionStorage;
+  } catch {
+    storage = null;
+  }
+  const { origin, token } = endpointFromLocation(window.location, storage);
+  const encoded = downloadPath.split('/').map(encodeURIComponent).join('/');
+  const url = new URL(`/files/${encoded}`, origin);
+  url.searchParams.set(TOKEN_PARAM, token);
+  return url.toString();
 }
