@@ -13,6 +13,7 @@ import { deltaCommands } from './commands/delta';
 import { pipelineCommands } from './commands/pipeline';
 import { queryCommand } from './commands/query';
 import { watchCommand } from './commands/watch';
+import { serveCommand } from './commands/serve';
 
 const COMMANDS: readonly Command[] = [
   initCommand,
@@ -20,6 +21,7 @@ const COMMANDS: readonly Command[] = [
   queryCommand,
   ...pipelineCommands,
   watchCommand,
+  serveCommand,
   archiveCommand,
   ...deltaCommands,
 ];

@@ -1,0 +1,87 @@
+// `lakehouse serve`: browser mode. Opens the lake in the Workbench service, serves the same
+// renderer as the desktop app over HTTP + WebSocket on 127.0.0.1, and prints the URL (with
+// this start's token) on a line of its own on stdout, so scripts can read it. Ctrl-C (or
+// SIGTERM) stops the server and closes the service, engines included.
+
+import path from 'node:path';
+import { createWorkbenchService } from '../../pipeline';
+import { intOption } from '../command';
+import type { Command } from '../command';
+import { ensureRendererBuilt } from '../serve/renderer-build';
+import { startServer } from '../serve/server';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the workbench UI for a lake in your browser (http://127.0.0.1 only, with a token).',
+  description:
+    'Prints a URL such as http://127.0.0.1:4321/?token=… — open it in a browser. Every request must\n' +
+    'carry that token, which changes at each start; the server answers on the loopback address only.\n' +
+    'Builds the UI first when out/renderer is missing or older than its sources. Ctrl-C stops it.\n' +
+    'Publish passwords come from the environment variables lakehouse.yml names.',
+  positionals: [{ name: 'lake', description: 'The lake folder.' }],
+  options: {
+    port: { type: 'string', value: 'n', description: 'Port to listen on (default 0: any free port).' },
+    host: {
+      type: 'string',
+      value: 'addr',
+      description: 'Loopback address to bind: 127.0.0.1 (default), localhost or ::1.',
+    },
+    'renderer-dir': {
+      type: 'string',
+      value: 'dir',
+      description: 'Serve a renderer built elsewhere instead of out/renderer (no build check).',
+    },
+  },
+  examples: ['lakehouse serve demo-lake', 'lakehouse serve demo-lake --port 8321'],
+  async run({ args, options, io, signal }) {
+    const port = intOption(options['port'], 'port', { min: 0, max: 65535 }) ?? 0;
+    const host = typeof options['host'] === 'string' ? options['host'] : '127.0.0.1';
+    const lakeDir = path.resolve(args['lake'] ?? '');
+    const started = performance.now();
+
+    // Publish passwords come from the environment, as for every CLI command.
+    const service = createWorkbenchService();
+    let server: Awaited<ReturnType<typeof startServer>> | null = null;
+    try {
+      const lake = await service.call('lake.open', { path: lakeDir });
+      for (const p of lake.problems) io.err(`warning: ${p.subject}: ${p.message}\n`);
+
+      let rendererDir: string;
+      const given = options['renderer-dir'];
+      if (typeof given === 'string') {
+        rendererDir = path.resolve(given);
+      } else {
+        const build = await ensureRendererBuilt((reason) =>
+          io.err(`Building the workbench UI (${reason}); this takes a little while…\n`),
+        );
+        if (build.built !== null) {
+          io.err(`Built the UI in ${(build.built.elapsedMs / 1000).toFixed(1)} s.\n`);
+        }
+        rendererDir = build.dir;
+      }
+
+      server = await startServer({ service, rendererDir, port, host });
+      io.err(
+        `Serving lake '${lake.name}' (${lake.path}) in ${((performance.now() - started) / 1000).toFixed(1)} s. Open:\n`,
+      );
+      io.out(`${server.url}\n`);
+      io.err('Press Ctrl-C to stop.\n');
+
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) return resolve();
+        const stop = (): void => {
+          process.off('SIGTERM', stop);
+          signal.removeEventListener('abort', stop);
+          resolve();
+        };
+        signal.addEventListener('abort', stop);
+        process.on('SIGTERM', stop);
+      });
+      io.err('Stopping…\n');
+      return 0;
+    } finally {
+      await server?.close();
+      await service.dispose();
+    }
+  },
+};
