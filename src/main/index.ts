@@ -1,16 +1,31 @@
 // Electron main process: the composition root. It creates every long-lived resource (security
-// guards, menu, window), registers each in one DisposableStore, and disposes the store when
-// the app quits. Only one instance runs per user profile; a second launch focuses the first.
-// Security guards are installed before any window exists.
+// guards, the Workbench service with its engines, the IPC door, menu, window), registers each
+// in one DisposableStore, and disposes the store when the app quits — after the service has
+// closed its lake, so no run is left half-committed. Only one instance runs per user profile;
+// a second launch focuses the first. Security guards are installed before any window exists.
 import { join } from 'node:path';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
+import { createWorkbenchService } from '../pipeline';
+import { forwardServiceEvents, registerServiceIpc } from './ipc';
+import { LakeController } from './lakes';
 import { DisposableStore, toDisposable } from './lifecycle';
 import { installApplicationMenu } from './menu';
+import type { ApplicationMenu } from './menu';
+import { RecentLakes } from './recent';
+import { safeStorageSecrets } from './secrets';
 import { denyPermissions, hardenWebContents, installContentSecurityPolicy } from './security';
 import { createMainWindow } from './window';
 import type { MainWindow, RendererSource } from './window';
 
 const productName = 'Lakehouse Workbench';
+const log = (message: string): void => console.info(`[lakehouse] ${message}`);
+
+/** Where `lakehouse init --sample` finds its template: packaged apps carry it as an extra resource. */
+function sampleTemplateDir(): string {
+  return app.isPackaged
+    ? join(process.resourcesPath, 'sample')
+    : join(app.getAppPath(), 'resources', 'sample');
+}
 
 function main(): void {
   // Before the lock and `ready`: the name decides the user-data folder the lock lives in.
@@ -20,6 +35,7 @@ function main(): void {
     return;
   }
   app.enableSandbox();
+  process.env['LAKEHOUSE_SAMPLE_DIR'] ??= sampleTemplateDir();
 
   const root = new DisposableStore();
   // A packaged app never takes its page from the environment: that would let anyone who can
@@ -29,8 +45,30 @@ function main(): void {
   const renderer: RendererSource = isDev
     ? { url: devServerUrl }
     : { file: join(import.meta.dirname, '../renderer/index.html') };
-  const initialLake = process.env['LAKEHOUSE_LAKE'];
+  const userData = app.getPath('userData');
   let mainWindow: MainWindow | undefined;
+
+  const service = createWorkbenchService({
+    secrets: safeStorageSecrets({ safeStorage, userDataDir: userData, log }),
+  });
+  const recent = new RecentLakes(userData);
+  let menu: ApplicationMenu | undefined;
+  const showError = (title: string, message: string): void => {
+    const parent = mainWindow?.window;
+    if (parent !== undefined && !parent.isDestroyed()) {
+      void dialog.showMessageBox(parent, { type: 'error', title, message: title, detail: message });
+    } else {
+      dialog.showErrorBox(title, message);
+    }
+  };
+  const lakes = new LakeController({
+    service: () => service,
+    recent,
+    onRecentChanged: (list) => menu?.setRecent(list),
+    showError,
+    log,
+    sampleLakeDir: join(userData, 'sample-lake'),
+  });
 
   const openMainWindow = (): void => {
     mainWindow?.dispose();
@@ -47,6 +85,25 @@ function main(): void {
   };
 
   root.add(hardenWebContents(app));
+  root.add(
+    registerServiceIpc({
+      ipc: ipcMain,
+      service: () => service,
+      // Only our window's top frame, which can show nothing but our page (navigation is blocked).
+      isTrustedSender: (event) => {
+        const window = mainWindow?.window;
+        if (window === undefined || window.isDestroyed()) return false;
+        return event.sender === window.webContents && event.senderFrame === window.webContents.mainFrame;
+      },
+      onRefused: (method, reason) => console.warn(`[lakehouse:ipc] refused ${method}: ${reason}`),
+    }),
+  );
+  root.add(
+    forwardServiceEvents(service, (channel, message) => {
+      const window = mainWindow?.window;
+      if (window !== undefined && !window.isDestroyed()) window.webContents.send(channel, message);
+    }),
+  );
 
   const onSecondInstance = (): void => mainWindow?.reveal();
   app.on('second-instance', onSecondInstance);
@@ -62,6 +119,22 @@ function main(): void {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
+  // The service closes asynchronously (engines, watcher, background runs): hold the quit until
+  // it has, then quit for real.
+  let serviceClosed = false;
+  let closing = false;
+  app.on('before-quit', (event) => {
+    if (serviceClosed) return;
+    event.preventDefault();
+    if (closing) return;
+    closing = true;
+    Promise.resolve(service.dispose())
+      .catch((error: unknown) => console.error('[lakehouse] the service failed to close:', error))
+      .finally(() => {
+        serviceClosed = true;
+        app.quit();
+      });
+  });
   app.on('will-quit', () => {
     try {
       root.dispose();
@@ -71,22 +144,49 @@ function main(): void {
     }
   });
 
+  const chooseFolder = async (title: string, buttonLabel: string): Promise<string | undefined> => {
+    const parent = mainWindow?.window;
+    const options: Electron.OpenDialogOptions = {
+      title,
+      buttonLabel,
+      properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+    };
+    const result =
+      parent !== undefined && !parent.isDestroyed()
+        ? await dialog.showOpenDialog(parent, options)
+        : await dialog.showOpenDialog(options);
+    return result.canceled ? undefined : result.filePaths[0];
+  };
+
   app
     .whenReady()
     .then(() => {
       root.add(installContentSecurityPolicy(session.defaultSession));
       root.add(denyPermissions(session.defaultSession));
-      root.add(
-        installApplicationMenu({
-          appName: productName,
-          isDev,
-          isMac: process.platform === 'darwin',
-          onOpenLake: () => console.info('[lakehouse] Open Lake… is not wired to the service yet'),
-        }),
+      menu = root.add(
+        installApplicationMenu(
+          {
+            appName: productName,
+            isDev,
+            isMac: process.platform === 'darwin',
+            onOpenLake: () => {
+              void chooseFolder('Open Lake', 'Open').then((dir) => (dir ? lakes.open(dir) : null));
+            },
+            onOpenRecent: (lake) => void lakes.open(lake),
+            onClearRecent: () => menu?.setRecent(recent.clear()),
+            onNewSampleLake: () => {
+              void chooseFolder('New Sample Lake: choose an empty folder', 'Create Sample Lake').then(
+                (dir) => (dir ? lakes.createSample(dir) : null),
+              );
+            },
+          },
+          recent.list(),
+        ),
       );
       root.add(toDisposable(() => mainWindow?.dispose()));
-      if (initialLake !== undefined) console.info(`[lakehouse] lake from LAKEHOUSE_LAKE: ${initialLake}`);
       openMainWindow();
+      // The window shows the lake once it is open (the service announces it with onDidChangeLake).
+      void lakes.openAtStart(process.env['LAKEHOUSE_LAKE']);
     })
     .catch((error: unknown) => {
       console.error('[lakehouse] startup failed:', error);
