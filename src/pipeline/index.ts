@@ -43,3 +43,13 @@ export { watchRaw, watchSettings } from './lake/watcher';
 export type { RawChange, RawWatcher, WatchOptions } from './lake/watcher';
 export { parseSchedule, startSchedule } from './runner/schedule';
 export type { Schedule, ScheduleHandle } from './runner/schedule';
+export { createWorkbenchService, environmentSecrets } from './service';
+export type { WorkbenchServiceOptions } from './service';
+export type {
+  BackgroundJob,
+  Handler,
+  Handlers,
+  OpenLake,
+  SecretStore,
+  ServiceContext,
+} from './service/context';
