@@ -205,6 +205,12 @@ export interface RunRequestData {
   concurrency?: number;
 }
 
+/** A plan as the service returns it: the partition tasks, plus the raw days a run re-checks for bad lines. */
+export interface PipelinePlan extends RunPlan {
+  /** Raw arrival days whose files are new or changed: their bad lines are (re)recorded in quarantine. */
+  ingest: { source: string; day: string }[];
+}
+
 export interface RunRecord {
   runId: string;
   kind: string;
@@ -362,7 +368,7 @@ export interface ServiceMethods {
   'pipeline.status': { args: { from?: string; to?: string }; result: PartitionGrid };
   'pipeline.partition': { args: { model: string; partition: string | null }; result: PartitionDetail };
   /** What a request would run and why; executes nothing. */
-  'pipeline.plan': { args: RunRequestData; result: RunPlan };
+  'pipeline.plan': { args: RunRequestData; result: PipelinePlan };
   /** Starts a run in the background; progress comes as events. */
   'pipeline.start': { args: RunRequestData; result: { runId: string } };
   'pipeline.cancel': { args: { runId: string }; result: { cancelled: boolean } };
