@@ -3,8 +3,14 @@
 // runs (one at a time per lake), cancel, and resuming the last unfinished
 // backfill. Planning never executes; start returns the run id and runs on.
 
-import type { ModelGraph, PartitionDetail, PartitionGrid, ResumableRun } from '../../shared/contract';
-import type { PartitionStatus, RunPlan, TestResult } from '../../shared/runs';
+import type {
+  ModelGraph,
+  PartitionDetail,
+  PartitionGrid,
+  PipelinePlan,
+  ResumableRun,
+} from '../../shared/contract';
+import type { PartitionStatus, TestResult } from '../../shared/runs';
 import { NotFoundError, UsageError } from '../errors';
 import { listRawFiles } from '../lake/raw-files';
 import { getModel, loadProject } from '../models';
@@ -162,9 +168,9 @@ async function partitionDetail(
   };
 }
 
-async function plan(session: LakeSession, data: Parameters<typeof toRunRequest>[0]): Promise<RunPlan> {
+async function plan(session: LakeSession, data: Parameters<typeof toRunRequest>[0]): Promise<PipelinePlan> {
   const planned = await session.runs.plan(toRunRequest(data));
-  return { tasks: planned.plan.tasks, summary: planned.plan.summary };
+  return { tasks: planned.plan.tasks, summary: planned.plan.summary, ingest: planned.ingest };
 }
 
 async function resumable(session: LakeSession): Promise<ResumableRun | null> {
