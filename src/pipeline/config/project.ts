@@ -37,6 +37,74 @@ const scheduleSchema = z.strictObject({
   }),
 });
 
+// Publish targets (src/pipeline/publish). Passwords never live here: a target
+// names the environment variable the CLI reads (`password_env`); the desktop app
+// keeps a saved password in its secret store.
+const IDENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+const identifier = z.string().regex(IDENT, 'expected a plain SQL name (letters, digits, _)');
+const publishTableSchema = z.strictObject({
+  /** `schema.name` of the Delta table in the lake, e.g. marts.fct_daily_club_activity. */
+  table: z
+    .string()
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/,
+      'expected schema.name, e.g. marts.fct_daily_club_activity',
+    ),
+  /** Table name in the target schema; default: the lake table's name. */
+  target: identifier.optional(),
+  primary_key: z.array(identifier).min(1, 'name at least one primary key column'),
+  /** Only these columns (the partition and key columns must be among them); default: all. */
+  columns: z.array(identifier).min(1).optional(),
+  /** The Delta partition column a publish swaps by; default: the table's partition column. */
+  partition_column: identifier.optional(),
+});
+const publishTargetSchema = z
+  .strictObject({
+    kind: z.enum(['sqlserver', 'postgres'], { error: 'expected sqlserver or postgres' }),
+    server: z.string().min(1, 'name the server (host name or address)'),
+    port: z.number().int().min(1).max(65_535).optional(),
+    database: z.string().min(1),
+    schema: identifier.optional(),
+    auth: z
+      .enum(['sql', 'ntlm', 'azure-ad-password', 'azure-ad-default'], {
+        error: 'expected sql, ntlm, azure-ad-password or azure-ad-default',
+      })
+      .default('sql'),
+    user: z.string().min(1).optional(),
+    domain: z.string().min(1).optional(),
+    password_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+      .optional(),
+    password: z
+      .never({
+        error:
+          'passwords never go in lakehouse.yml: set password_env to an environment variable name (the app keeps a saved password in its secret store)',
+      })
+      .optional(),
+    /** Azure AD: the app registration (required for azure-ad-password) and the tenant. */
+    client_id: z.string().min(1).optional(),
+    tenant_id: z.string().min(1).optional(),
+    encrypt: z.boolean().default(true),
+    trust_server_certificate: z.boolean().default(false),
+    tables: z.array(publishTableSchema).default([]),
+  })
+  .superRefine((t, ctx) => {
+    const needsUser = t.auth === 'sql' || t.auth === 'ntlm' || t.auth === 'azure-ad-password';
+    if (needsUser && !t.user)
+      ctx.addIssue({ code: 'custom', message: `auth ${t.auth} needs a user`, path: ['user'] });
+    if (t.auth === 'ntlm' && !t.domain)
+      ctx.addIssue({ code: 'custom', message: 'auth ntlm needs a domain', path: ['domain'] });
+    if (t.auth === 'azure-ad-password' && !t.client_id)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'auth azure-ad-password needs client_id (the app registration to sign in through)',
+        path: ['client_id'],
+      });
+    if (t.kind === 'postgres' && t.auth !== 'sql')
+      ctx.addIssue({ code: 'custom', message: 'a postgres target supports auth sql only', path: ['auth'] });
+  });
+
 export const projectSchema = z.strictObject({
   name: z.string().min(1, 'give the project a name'),
   version: z.literal(1).default(1),
@@ -52,6 +120,15 @@ export const projectSchema = z.strictObject({
   schedule: scheduleSchema.optional(),
   /** Raw partitions older than this many days move to archive/ (`lakehouse archive`); default 90. */
   archive_after_days: z.number().int().min(1).max(36_500).optional(),
+  /** Publish targets by name (see src/pipeline/publish). */
+  publish: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a target name uses letters, digits, _ . -'),
+      publishTargetSchema,
+    )
+    .optional(),
 });
 
 export type ProjectConfig = z.output<typeof projectSchema>;
+export type PublishTargetConfig = z.output<typeof publishTargetSchema>;
+export type PublishTableConfig = z.output<typeof publishTableSchema>;

@@ -1,0 +1,421 @@
+// The publish protocol, the same for every adapter: plan (plan.ts), make sure
+// the target table exists with the lake's columns, then per partition: export
+// it from the lake to a CSV file, bulk-load it into a staging table, and in one
+// transaction delete the target's rows of that partition and insert the staged
+// ones; record the outcome in the ledger. A transient error (deadlock, timeout,
+// dropped connection) starts the partition over on a fresh connection after a
+// backoff; any other error stops the publish with the server's message. The
+// target holds, per partition, either the old rows or the new ones, never both.
+
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline, Transform } from 'node:stream';
+import type { PublishProgress, PublishSummary } from '../../shared/contract';
+import type { EngineClient } from '../engine/client';
+import { CancelledError, isCancelled } from '../errors';
+import type { Lake } from '../lake/lake';
+import type { SecretStore } from '../service/context';
+import { describeTarget, isTransient, PublishError, serverMessage } from './errors';
+import { appendLedger, ledgerTable } from './ledger';
+import type { LedgerRow } from './ledger';
+import { planPublish } from './plan';
+import type { PlannedPartition, PublishPlan, PublishRequestOptions } from './plan';
+import { exportPartition, fileSource, renderSql } from './source';
+import { connectionSettings, createAdapter } from './targets';
+import type { ConnectionSettings } from './connection';
+import type { PublishAdapter, RowSource, TableSpec } from './types';
+import { ensureTable } from './table-sync';
+
+export interface RetryPolicy {
+  /** Attempts per partition, the first included. */
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseMs: 500, maxMs: 10_000 };
+
+/** Test and tooling seams: observe (and slow down) a publish at its steps. */
+export interface PublishHooks {
+  /** After each chunk of CSV bytes is handed to the adapter. */
+  onChunk?(info: { partition: string | null; attempt: number; bytes: number }): void | Promise<void>;
+  beforeSwap?(info: { partition: string | null; attempt: number }): void | Promise<void>;
+  onConnect?(adapter: PublishAdapter): void | Promise<void>;
+}
+
+export interface PublishRunOptions extends PublishRequestOptions {
+  lake: Lake;
+  engine: EngineClient;
+  secrets: SecretStore;
+  publishId?: string;
+  signal?: AbortSignal;
+  onProgress?(p: PublishProgress): void;
+  retry?: Partial<RetryPolicy>;
+  hooks?: PublishHooks;
+  /** Replaces the adapter (tests). */
+  adapter?: (settings: ConnectionSettings) => PublishAdapter;
+}
+
+export interface PartitionOutcome {
+  partition: string | null;
+  version: number;
+  status: 'done' | 'failed' | 'skipped';
+  rows: number;
+  deleted: number;
+  attempts: number;
+  error: string | null;
+}
+
+export interface PublishResult extends PublishSummary {
+  targetTable: string;
+  partitions: PartitionOutcome[];
+}
+
+export async function runPublish(opts: PublishRunOptions): Promise<PublishResult> {
+  const started = Date.now();
+  const publishId = opts.publishId ?? randomUUID();
+  const plan = await planPublish(opts.lake, opts.engine, opts);
+  const settings = await connectionSettings(opts.target, plan.target, opts.secrets);
+  const run = new PublishRun(opts, plan, settings, publishId);
+  try {
+    await run.execute();
+  } catch (err) {
+    run.fail(err);
+  } finally {
+    await run.dispose();
+  }
+  return run.result(Date.now() - started);
+}
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new CancelledError('The publish was cancelled.'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new CancelledError('The publish was cancelled.'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+class PublishRun {
+  private adapter: PublishAdapter | null = null;
+  private readonly outcomes: PartitionOutcome[] = [];
+  private readonly retry: RetryPolicy;
+  private readonly scratch: string;
+  private readonly ledger;
+  private status: PublishSummary['status'] = 'done';
+  private error: string | null = null;
+  private completed = 0;
+  private readonly onAbort = (): void => void this.adapter?.close();
+
+  constructor(
+    private readonly opts: PublishRunOptions,
+    private readonly plan: PublishPlan,
+    private readonly settings: ConnectionSettings,
+    readonly publishId: string,
+  ) {
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    this.scratch = path.join(os.tmpdir(), 'lakehouse-publish', `${process.pid}-${publishId}`);
+    this.ledger = ledgerTable(opts.lake.layout, opts.engine);
+    // Closing the connection is the one way to stop a statement in flight; the server rolls it back.
+    opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  private get spec(): TableSpec {
+    return this.plan.spec;
+  }
+
+  async execute(): Promise<void> {
+    const { signal } = this.opts;
+    const todo = this.plan.partitions;
+    await this.connect();
+    const changed = await ensureTable(this.db, this.spec, this.settings);
+    const skipped = todo.filter((p) => p.skip && !changed);
+    await this.recordSkipped(skipped);
+    fs.mkdirSync(this.scratch, { recursive: true });
+    for (const p of todo) {
+      if (p.skip && !changed) continue;
+      if (signal?.aborted) throw new CancelledError('The publish was cancelled.');
+      const ok = await this.publishPartition(p);
+      if (!ok) return;
+    }
+  }
+
+  private get db(): PublishAdapter {
+    if (!this.adapter) throw new Error('not connected');
+    return this.adapter;
+  }
+
+  private async connect(): Promise<void> {
+    await this.adapter?.close();
+    const adapter = this.opts.adapter
+      ? this.opts.adapter(this.settings)
+      : createAdapter(this.plan.target.kind, this.settings);
+    await adapter.connect(this.opts.signal);
+    this.adapter = adapter;
+    await this.opts.hooks?.onConnect?.(adapter);
+  }
+
+  private progress(
+    p: PlannedPartition,
+    phase: PublishProgress['phase'],
+    rows: number,
+    message?: string,
+  ): void {
+    this.opts.onProgress?.({
+      publishId: this.publishId,
+      target: this.plan.targetName,
+      table: this.plan.table,
+      partition: p.part.label,
+      phase,
+      rows,
+      completed: this.completed,
+      total: this.plan.partitions.length,
+      ...(message !== undefined ? { message } : {}),
+    });
+  }
+
+  private ledgerRow(
+    p: PlannedPartition,
+    fields: Omit<
+      LedgerRow,
+      | 'publishId'
+      | 'target'
+      | 'table'
+      | 'targetTable'
+      | 'partition'
+      | 'version'
+      | 'fingerprint'
+      | 'publishedAt'
+    >,
+  ): LedgerRow {
+    return {
+      publishId: this.publishId,
+      target: this.plan.targetName,
+      table: this.plan.table,
+      targetTable: `${this.spec.schema}.${this.spec.name}`,
+      partition: p.part.label,
+      version: p.part.version,
+      fingerprint: p.part.fingerprint,
+      publishedAt: new Date(),
+      ...fields,
+    };
+  }
+
+  private async recordSkipped(skipped: PlannedPartition[]): Promise<void> {
+    if (skipped.length === 0) return;
+    const rows = skipped.map((p) =>
+      this.ledgerRow(p, { rows: 0, deleted: 0, status: 'skipped', attempts: 0, elapsedMs: 0, error: null }),
+    );
+    await appendLedger(this.ledger, rows);
+    for (const p of skipped) {
+      this.completed++;
+      this.outcomes.push({
+        partition: p.part.label,
+        version: p.part.version,
+        status: 'skipped',
+        rows: 0,
+        deleted: 0,
+        attempts: 0,
+        error: null,
+      });
+      this.progress(
+        p,
+        'skipped',
+        p.previous?.rows ?? 0,
+        `unchanged since version ${p.part.version} was published`,
+      );
+    }
+  }
+
+  /** Publishes one partition with retries; false when it failed for good. */
+  private async publishPartition(p: PlannedPartition): Promise<boolean> {
+    const started = Date.now();
+    const file = path.join(this.scratch, `${this.completed}.csv`);
+    const { signal } = this.opts;
+    try {
+      this.progress(p, 'loading', 0);
+      const sql = await renderSql(this.plan.snapshot, this.spec, p.part, this.plan.sql.kind);
+      const exported = await exportPartition(this.opts.engine, sql, file, signal);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const result = await this.attempt(p, fileSource(file, exported), attempt);
+          this.completed++;
+          const outcome: PartitionOutcome = {
+            partition: p.part.label,
+            version: p.part.version,
+            status: 'done',
+            rows: result.inserted,
+            deleted: result.deleted,
+            attempts: attempt,
+            error: null,
+          };
+          this.outcomes.push(outcome);
+          await appendLedger(this.ledger, [
+            this.ledgerRow(p, {
+              rows: result.inserted,
+              deleted: result.deleted,
+              status: 'done',
+              attempts: attempt,
+              elapsedMs: Date.now() - started,
+              error: null,
+            }),
+          ]);
+          this.progress(p, 'done', result.inserted);
+          return true;
+        } catch (err) {
+          if (signal?.aborted || isCancelled(err)) throw new CancelledError('The publish was cancelled.');
+          if (!isTransient(err) || attempt >= this.retry.attempts) throw this.explain(p, err, attempt);
+          const wait =
+            Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
+          this.progress(
+            p,
+            'retrying',
+            0,
+            `${serverMessage(err)} — starting the partition over in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${this.retry.attempts})`,
+          );
+          await sleep(wait, signal);
+          await this.reconnect(signal);
+        }
+      }
+    } catch (err) {
+      if (isCancelled(err)) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      this.completed++;
+      this.outcomes.push({
+        partition: p.part.label,
+        version: p.part.version,
+        status: 'failed',
+        rows: 0,
+        deleted: 0,
+        attempts: 0,
+        error: message,
+      });
+      await appendLedger(this.ledger, [
+        this.ledgerRow(p, {
+          rows: 0,
+          deleted: 0,
+          status: 'failed',
+          attempts: this.retry.attempts,
+          elapsedMs: Date.now() - started,
+          error: message,
+        }),
+      ]).catch(() => undefined);
+      this.progress(p, 'failed', 0, message);
+      this.status = 'failed';
+      this.error = message;
+      return false;
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }
+
+  private async reconnect(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      try {
+        await this.connect();
+        return;
+      } catch (err) {
+        if (signal?.aborted || !isTransient(err)) throw err;
+        await sleep(this.retry.baseMs, signal);
+      }
+    }
+  }
+
+  private async attempt(
+    p: PlannedPartition,
+    source: RowSource,
+    attempt: number,
+  ): Promise<{ deleted: number; inserted: number }> {
+    const { signal, hooks } = this.opts;
+    const watched = hooks?.onChunk
+      ? watchChunks(source, (bytes) => hooks.onChunk?.({ partition: p.part.label, attempt, bytes }))
+      : source;
+    const staged = await this.db.load(this.spec, watched, signal);
+    if (staged !== source.rows) {
+      throw new PublishError(
+        'server',
+        `${describeTarget(this.settings)} staged ${staged} rows of partition ${p.part.label ?? '(all)'}, but the lake exported ${source.rows}; nothing was swapped. Publish again.`,
+      );
+    }
+    await hooks?.beforeSwap?.({ partition: p.part.label, attempt });
+    this.progress(p, 'swapping', staged);
+    return this.db.swap(this.spec, p.part.partition, signal);
+  }
+
+  private explain(p: PlannedPartition, err: unknown, attempts: number): Error {
+    if (err instanceof PublishError) return err;
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+    return new PublishError(
+      isTransient(err) ? 'transient' : 'server',
+      `Publishing ${this.plan.table} partition ${p.part.label ?? '(whole table)'} to ${describeTarget(this.settings)} failed${tries}: ${serverMessage(err)}. The target still holds that partition's previous rows.`,
+      { target: this.plan.targetName, partition: p.part.label },
+      { cause: err },
+    );
+  }
+
+  fail(err: unknown): void {
+    if (isCancelled(err) || this.opts.signal?.aborted) {
+      this.status = 'cancelled';
+      this.error =
+        'The publish was cancelled; every partition holds either its previous rows or the new ones.';
+      return;
+    }
+    this.status = 'failed';
+    this.error = err instanceof Error ? err.message : String(err);
+  }
+
+  async dispose(): Promise<void> {
+    this.opts.signal?.removeEventListener('abort', this.onAbort);
+    await this.adapter?.close();
+    this.adapter = null;
+    fs.rmSync(this.scratch, { recursive: true, force: true });
+  }
+
+  result(elapsedMs: number): PublishResult {
+    const count = (s: PartitionOutcome['status']): number =>
+      this.outcomes.filter((o) => o.status === s).length;
+    return {
+      publishId: this.publishId,
+      target: this.plan.targetName,
+      table: this.plan.table,
+      targetTable: `${this.spec.schema}.${this.spec.name}`,
+      status: this.status,
+      published: count('done'),
+      skipped: count('skipped'),
+      failed: count('failed'),
+      rows: this.outcomes.reduce((n, o) => n + o.rows, 0),
+      elapsedMs,
+      error: this.error,
+      partitions: this.outcomes,
+    };
+  }
+}
+
+/** The same rows, with a callback after each CSV chunk (awaited: it can slow the load down). */
+function watchChunks(source: RowSource, onChunk: (bytes: number) => void | Promise<void>): RowSource {
+  return {
+    rows: source.rows,
+    batches: (size) => source.batches(size),
+    csv: () => {
+      let bytes = 0;
+      const tap = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          bytes += chunk.length;
+          Promise.resolve(onChunk(bytes)).then(
+            () => done(null, chunk),
+            (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+          );
+        },
+      });
+      // pipeline() carries a read error of the file into the tap, so the load fails instead of hanging.
+      return pipeline(source.csv(), tap, () => undefined);
+    },
+  };
+}
