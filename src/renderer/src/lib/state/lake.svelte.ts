@@ -6,14 +6,29 @@
 import type { CatalogSnapshot, LakeChange, LakeInfo } from '../../../../shared/contract';
 import { api, errorMessage } from '../api';
 
+/** The pipeline run in progress, as the status bar shows it. */
+export interface RunningRun {
+  runId: string;
+  completed: number;
+  total: number;
+  model: string;
+  partition: string | null;
+}
+
 class LakeState {
   info = $state<LakeInfo | null>(null);
   catalog = $state<CatalogSnapshot | null>(null);
   /** Bumped on every change to the lake; depend on it to re-load. */
   revision = $state(0);
   lastChange = $state<LakeChange | null>(null);
+  lastChangeAt = $state<Date | null>(null);
   error = $state<string | null>(null);
   connected = $state(true);
+  /** True once the first `lake.current` answered (or failed): the start page may show. */
+  ready = $state(false);
+  /** A lake being opened or created: the start page shows it as busy. */
+  busy = $state<string | null>(null);
+  running = $state<RunningRun | null>(null);
   private started = false;
 
   /** Loads the current lake and catalog, and starts listening for changes (once). */
@@ -22,9 +37,22 @@ class LakeState {
       this.started = true;
       api.on('onDidChangeLake', (change) => {
         this.lastChange = change;
+        this.lastChangeAt = new Date();
         void this.reloadCatalog().then(() => {
           this.revision += 1;
         });
+      });
+      api.on('onDidProgressRun', (p) => {
+        this.running = {
+          runId: p.runId,
+          completed: p.completed,
+          total: p.total,
+          model: p.model,
+          partition: p.partition,
+        };
+      });
+      api.on('onDidFinishRun', (s) => {
+        if (this.running === null || this.running.runId === s.runId) this.running = null;
       });
       api.onConnection((c) => {
         this.connected = c;
@@ -36,6 +64,8 @@ class LakeState {
       if (this.info !== null) await this.reloadCatalog();
     } catch (e) {
       this.error = errorMessage(e);
+    } finally {
+      this.ready = true;
     }
   }
 
@@ -50,9 +80,25 @@ class LakeState {
   }
 
   async open(path: string): Promise<void> {
-    this.info = await api.call('lake.open', { path });
-    await this.reloadCatalog();
-    this.revision += 1;
+    this.busy = `Opening ${path}…`;
+    try {
+      this.info = await api.call('lake.open', { path });
+      await this.reloadCatalog();
+      this.revision += 1;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  async createSample(path: string, days?: number): Promise<void> {
+    this.busy = `Creating a sample lake at ${path}…`;
+    try {
+      this.info = await api.call('lake.createSample', days === undefined ? { path } : { path, days });
+      await this.reloadCatalog();
+      this.revision += 1;
+    } finally {
+      this.busy = null;
+    }
   }
 }
 
