@@ -153,6 +153,11 @@ export class SqlServerAdapter implements PublishAdapter {
     }
   }
 
+  async sessionId(): Promise<number> {
+    const r = await this.db.request().query<{ spid: number }>('SELECT @@SPID AS spid');
+    return r.recordset[0]?.spid ?? -1;
+  }
+
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = null;

@@ -102,8 +102,7 @@ export class PostgresAdapter implements PublishAdapter {
     }
   }
 
-  /** The backend's process id, so tests can terminate this session from another one. */
-  async backendPid(): Promise<number> {
+  async sessionId(): Promise<number> {
     const r = await this.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     return r.rows[0]?.pid ?? -1;
   }

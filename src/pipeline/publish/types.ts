@@ -84,6 +84,8 @@ export interface PublishAdapter {
   load(spec: TableSpec, source: RowSource, signal?: AbortSignal): Promise<number>;
   /** One transaction: delete the partition's target rows, insert the staged ones. */
   swap(spec: TableSpec, partition: PartitionValue, signal?: AbortSignal): Promise<SwapResult>;
+  /** The server's id of this connection (PostgreSQL backend pid, SQL Server @@SPID), for tools and tests. */
+  sessionId(): Promise<number>;
   /** Closes the connection; never throws. */
   close(): Promise<void>;
 }
