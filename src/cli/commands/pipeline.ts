@@ -1,21 +1,15 @@
 // `lakehouse plan | run | backfill | status`: the modeling pipeline from the
-// command line, for people and for schedulers (cron, Airflow): a progress bar on
-// a terminal, one line per finished task otherwise, `--json` summaries, and exit
-// codes 0 (all done), 1 (a partition failed), 2 (usage), 130 (cancelled).
+// command line, for people and for schedulers (cron, Airflow), through the
+// Workbench service in-process: a progress bar on a terminal, one line per
+// finished task otherwise, `--json` summaries, and exit codes 0 (all done),
+// 1 (a partition failed), 2 (usage), 130 (cancelled).
 
-import {
-  createPipelineEngine,
-  executePlanned,
-  fromInclusive,
-  lastUnfinishedBackfill,
-  openLake,
-  planRun,
-  UsageError,
-} from '../../pipeline';
-import type { Interval, PlannedRun, RunRequest } from '../../pipeline';
+import { CancelledError, UsageError } from '../../pipeline';
+import type { PipelinePlan, RunRequestData, WorkbenchService } from '../../shared/contract';
 import type { RunSummary, TaskProgress } from '../../shared/runs';
 import { dateOption, intOption } from '../command';
 import type { Command, CommandContext, OptionSpec } from '../command';
+import { withService } from '../service';
 
 const LAKE = [{ name: 'lake', description: 'The lake folder.' }];
 const json: OptionSpec = { type: 'boolean', description: 'Print a JSON summary (for schedulers).' };
@@ -26,11 +20,10 @@ const selection: Record<string, OptionSpec> = {
   to: { type: 'string', value: 'date', description: 'Last day (inclusive; default: --from).' },
 };
 
-function requestFrom(ctx: CommandContext, kind: RunRequest['kind']): RunRequest {
+function requestFrom(ctx: CommandContext, kind: RunRequestData['kind']): RunRequestData {
   const from = dateOption(ctx.options['from'], 'from');
   const to = dateOption(ctx.options['to'], 'to');
   if (to && !from) throw new UsageError('--to needs --from.');
-  const range: Interval | undefined = from ? fromInclusive(from, to ?? from) : undefined;
   const models =
     typeof ctx.options['models'] === 'string'
       ? ctx.options['models']
@@ -43,30 +36,17 @@ function requestFrom(ctx: CommandContext, kind: RunRequest['kind']): RunRequest 
     kind,
     ...(models ? { models } : {}),
     ...(ctx.options['with-downstream'] ? { withDownstream: true } : {}),
-    ...(range ? { range } : {}),
+    ...(from ? { from, to: to ?? from } : {}),
   };
 }
 
-async function withEngine<T>(
-  ctx: CommandContext,
-  fn: (lake: ReturnType<typeof openLake>, engine: ReturnType<typeof createPipelineEngine>) => Promise<T>,
-): Promise<T> {
-  const lake = openLake(ctx.args['lake'] ?? '');
-  const engine = createPipelineEngine(lake);
-  try {
-    return await fn(lake, engine);
-  } finally {
-    await engine.dispose();
-  }
-}
-
-function describePlan(p: PlannedRun): string {
+function describePlan(p: PipelinePlan): string {
   const lines: string[] = [];
   if (p.ingest.length > 0) lines.push(`raw days to check for bad lines: ${p.ingest.length}`);
   const byModel = new Map<string, string[]>();
-  for (const t of p.plan.tasks)
+  for (const t of p.tasks)
     byModel.set(t.model, [...(byModel.get(t.model) ?? []), `${t.partition ?? 'table'}:${t.reason}`]);
-  for (const [model, counts] of Object.entries(p.plan.summary)) {
+  for (const [model, counts] of Object.entries(p.summary)) {
     const tasks = byModel.get(model) ?? [];
     const reasons = new Map<string, number>();
     for (const t of tasks) reasons.set(t.split(':')[1] ?? '', (reasons.get(t.split(':')[1] ?? '') ?? 0) + 1);
@@ -83,7 +63,7 @@ function describePlan(p: PlannedRun): string {
       `${model.padEnd(26)} ${String(tasks.length).padStart(4)} to run${why ? ` (${why})` : ''}${span}   [${state}]`,
     );
   }
-  lines.push(`${p.plan.tasks.length} tasks; nothing has been run.`);
+  lines.push(`${p.tasks.length} tasks; nothing has been run.`);
   return lines.join('\n') + '\n';
 }
 
@@ -97,12 +77,13 @@ export const planCommand: Command = {
     json,
   },
   run: (ctx) =>
-    withEngine(ctx, async (lake, engine) => {
-      const p = await planRun(lake, engine, requestFrom(ctx, ctx.options['backfill'] ? 'backfill' : 'run'));
+    withService(ctx.args['lake'] ?? '', async (service) => {
+      const p = await service.call(
+        'pipeline.plan',
+        requestFrom(ctx, ctx.options['backfill'] ? 'backfill' : 'run'),
+      );
       if (ctx.options['json'])
-        ctx.io.out(
-          JSON.stringify({ ingest: p.ingest, tasks: p.plan.tasks, summary: p.plan.summary }, null, 2) + '\n',
-        );
+        ctx.io.out(JSON.stringify({ ingest: p.ingest, tasks: p.tasks, summary: p.summary }, null, 2) + '\n');
       else ctx.io.out(describePlan(p));
       return 0;
     }),
@@ -144,39 +125,75 @@ function printSummary(ctx: CommandContext, s: RunSummary): number {
   return s.status === 'done' ? 0 : 1;
 }
 
-function runner(kind: RunRequest['kind']): Command['run'] {
+/**
+ * Starts a run through the service and follows its events to the end. Ctrl-C
+ * cancels it; a cancelled run exits as cancelled (130), as it always has.
+ */
+async function follow(
+  ctx: CommandContext,
+  service: WorkbenchService,
+  start: () => Promise<{ runId: string }>,
+): Promise<RunSummary> {
+  // One run at a time on this in-process service: every event belongs to the run started here.
+  const progress = service.on('onDidProgressRun', progressPrinter(ctx));
+  let finished: (s: RunSummary) => void = () => undefined;
+  const finish = new Promise<RunSummary>((resolve) => {
+    finished = resolve;
+  });
+  const done = service.on('onDidFinishRun', ({ kind: _kind, ...summary }) => finished(summary));
+  let runId: string | null = null;
+  const cancel = (): void => {
+    if (runId) void service.call('pipeline.cancel', { runId }).catch(() => undefined);
+  };
+  ctx.signal.addEventListener('abort', cancel, { once: true });
+  try {
+    runId = (await start()).runId;
+    if (ctx.signal.aborted) cancel();
+    const summary = await finish;
+    if (summary.status === 'cancelled')
+      throw new CancelledError(
+        `The run was cancelled: ${summary.succeeded} of ${summary.tasks} tasks finished and are committed; run it again to do the rest.`,
+      );
+    return summary;
+  } finally {
+    ctx.signal.removeEventListener('abort', cancel);
+    await progress.dispose();
+    await done.dispose();
+  }
+}
+
+function runner(kind: RunRequestData['kind']): Command['run'] {
   return (ctx) =>
-    withEngine(ctx, async (lake, engine) => {
-      let request = requestFrom(ctx, kind);
+    withService(ctx.args['lake'] ?? '', async (service) => {
+      const request = requestFrom(ctx, kind);
+      const concurrency = intOption(ctx.options['concurrency'], 'concurrency', { min: 1, max: 64 });
       if (kind === 'backfill' && ctx.options['resume']) {
-        if (request.range || request.models)
+        if (request.from || request.models)
           throw new UsageError(
             '--resume continues the last backfill as it was asked; give no --from, --to or --models with it.',
           );
-        const last = await lastUnfinishedBackfill(lake, engine);
+        const last = await service.call('pipeline.resumable', {});
         if (!last) {
           ctx.io.out('There is no unfinished backfill to resume.\n');
           return 0;
         }
         ctx.io.err(`Resuming backfill ${last.runId} (${last.status}), started ${last.startedAt}.\n`);
-        request = last.request;
+        return printSummary(
+          ctx,
+          await follow(ctx, service, () => service.call('pipeline.resume', { runId: last.runId })),
+        );
       }
-      if (kind === 'backfill' && !request.range)
+      if (kind === 'backfill' && !request.from)
         throw new UsageError(
           'backfill needs --from (and optionally --to): the days to rebuild, or --resume.',
         );
-      const concurrency = intOption(ctx.options['concurrency'], 'concurrency', { min: 1, max: 64 });
-      const planned = await planRun(lake, engine, request);
-      if (planned.plan.tasks.length === 0 && planned.ingest.length === 0) {
+      const planned = await service.call('pipeline.plan', request);
+      if (planned.tasks.length === 0 && planned.ingest.length === 0) {
         ctx.io.out('Everything is up to date.\n');
         return 0;
       }
-      const summary = await executePlanned(planned, engine, request, {
-        signal: ctx.signal,
-        onProgress: progressPrinter(ctx),
-        ...(concurrency !== undefined ? { concurrency } : {}),
-      });
-      return printSummary(ctx, summary);
+      const start = { ...request, ...(concurrency !== undefined ? { concurrency } : {}) };
+      return printSummary(ctx, await follow(ctx, service, () => service.call('pipeline.start', start)));
     });
 }
 
@@ -218,16 +235,14 @@ export const statusCommand: Command = {
   positionals: LAKE,
   options: { json },
   run: (ctx) =>
-    withEngine(ctx, async (lake, engine) => {
-      const p = await planRun(lake, engine, { kind: 'run' });
+    withService(ctx.args['lake'] ?? '', async (service) => {
+      const p = await service.call('pipeline.plan', { kind: 'run' });
       if (ctx.options['json']) {
-        ctx.io.out(
-          JSON.stringify({ summary: p.plan.summary, rawDaysToCheck: p.ingest.length }, null, 2) + '\n',
-        );
+        ctx.io.out(JSON.stringify({ summary: p.summary, rawDaysToCheck: p.ingest.length }, null, 2) + '\n');
         return 0;
       }
       ctx.io.out(`${'model'.padEnd(26)}  done  stale  missing  failed\n`);
-      for (const [model, c] of Object.entries(p.plan.summary)) {
+      for (const [model, c] of Object.entries(p.summary)) {
         ctx.io.out(
           `${model.padEnd(26)} ${String(c.done).padStart(5)} ${String(c.stale).padStart(6)} ${String(c.missing).padStart(8)} ${String(c.failed).padStart(7)}\n`,
         );

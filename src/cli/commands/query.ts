@@ -1,14 +1,16 @@
-// `lakehouse query`: runs SQL on the lake's sandboxed explore engine, where each
-// raw source is the view raw.<source>. Rows stream out page by page.
+// `lakehouse query`: runs SQL through the Workbench service on the lake's
+// sandboxed explore engine, where each raw source is the view raw.<source>.
+// Rows stream out page by page; Ctrl-C cancels the query.
 
 import fs from 'node:fs';
-import { ExploreSession, openLake } from '../../pipeline';
+import { CancelledError } from '../../pipeline';
 import { choiceOption, intOption } from '../command';
 import type { Command } from '../command';
 import { OUTPUT_FORMATS, ROW_OUTPUT_OPTIONS, TABLE_DEFAULT_LIMIT } from '../output';
 import { printResult } from '../print-result';
 import type { OutputFormat } from '../output';
 import { progressReporter } from '../progress';
+import { withService } from '../service';
 
 const PAGE = 2000;
 
@@ -37,24 +39,34 @@ export const queryCommand: Command = {
       (format === 'table' ? TABLE_DEFAULT_LIMIT : Infinity);
     const sqlArg = args['sql'] ?? '';
     const sql = sqlArg === '-' ? fs.readFileSync(0, 'utf8') : sqlArg;
-    const lake = openLake(args['lake'] ?? '');
-    const session = await ExploreSession.open(lake);
-    const engine = session.engine;
-    for (const p of session.problems) io.err(`warning: ${p.table} is not queryable: ${p.message}\n`);
-    const progress = progressReporter(io, 'running');
-    try {
-      const first = await session.query(sql, {
-        signal,
-        pageSize: Math.min(PAGE, limit === Infinity ? PAGE : Math.max(1, limit)),
-        onProgress: (p) =>
-          progress.update(Math.round(p.percent ?? 0), 100, `${p.rowsProcessed.toLocaleString('en-US')} rows`),
-      });
-      progress.done();
-      await printResult(io, engine, first, { format, limit, signal });
-      return 0;
-    } finally {
-      progress.done();
-      await session.dispose();
-    }
+    return withService(args['lake'] ?? '', async (service, lake) => {
+      for (const p of lake.problems) io.err(`warning: ${p.subject} is not queryable: ${p.message}\n`);
+      const queryId = `cli-${process.pid}`;
+      const progress = progressReporter(io, 'running');
+      const listening = service.on('onDidProgressQuery', ({ progress: p }) =>
+        progress.update(Math.round(p.percent ?? 0), 100, `${p.rowsProcessed.toLocaleString('en-US')} rows`),
+      );
+      const cancel = (): void => void service.call('query.cancel', { queryId }).catch(() => undefined);
+      signal.addEventListener('abort', cancel, { once: true });
+      try {
+        if (signal.aborted) throw new CancelledError('The query was cancelled.');
+        const first = await service.call('query.run', {
+          sql,
+          queryId,
+          pageSize: Math.min(PAGE, limit === Infinity ? PAGE : Math.max(1, limit)),
+        });
+        progress.done();
+        const pages = {
+          fetch: (resultId: string, offset: number, count: number) =>
+            service.call('query.fetch', { resultId, offset, limit: count }),
+        };
+        await printResult(io, pages, first, { format, limit, signal });
+        return 0;
+      } finally {
+        signal.removeEventListener('abort', cancel);
+        await listening.dispose();
+        progress.done();
+      }
+    });
   },
 };
