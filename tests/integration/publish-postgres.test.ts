@@ -17,7 +17,7 @@ import type { PublishHooks, PublishResult } from '../../src/pipeline/publish';
 import type { SecretStore } from '../../src/pipeline/service/context';
 import type { PublishProgress } from '../../src/shared/contract';
 import { checkClient, passwordOf, targetYaml, testServers } from './publish-servers';
-import type { CheckClient, TestServer } from './publish-servers';
+import type { CheckClient } from './publish-servers';
 
 const FACT = 'marts.fct_daily_club_activity';
 const COLUMNS = [
