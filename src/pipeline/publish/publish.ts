@@ -54,6 +54,8 @@ export interface PublishRunOptions extends PublishRequestOptions {
   onProgress?(p: PublishProgress): void;
   retry?: Partial<RetryPolicy>;
   hooks?: PublishHooks;
+  /** A plan made beforehand (planPublish with the same request), so errors in it surface before a job starts. */
+  plan?: PublishPlan;
   /** Replaces the adapter (tests). */
   adapter?: (settings: ConnectionSettings) => PublishAdapter;
 }
@@ -76,7 +78,7 @@ export interface PublishResult extends PublishSummary {
 export async function runPublish(opts: PublishRunOptions): Promise<PublishResult> {
   const started = Date.now();
   const publishId = opts.publishId ?? randomUUID();
-  const plan = await planPublish(opts.lake, opts.engine, opts);
+  const plan = opts.plan ?? (await planPublish(opts.lake, opts.engine, opts));
   const settings = await connectionSettings(opts.target, plan.target, opts.secrets);
   const run = new PublishRun(opts, plan, settings, publishId);
   try {
