@@ -19,6 +19,7 @@ import type { Disposable } from '../shared/disposable';
 import { isWireError } from '../shared/errors';
 import { toDisposable } from '../shared/disposable';
 import { fromWire, PipelineError, toWire, UsageError } from './errors';
+import { openLake } from './lake/lake';
 import { catalogHandlers } from './service/catalog-methods';
 import type { BackgroundJob, Handler, Handlers, SecretStore, ServiceContext } from './service/context';
 import { lakeHandlers, openLakeSession } from './service/lake-methods';
@@ -101,6 +102,8 @@ export function createWorkbenchService(options: WorkbenchServiceOptions = {}): W
     open: (dir: string): Promise<LakeSession> => {
       const next = opening.then(async () => {
         if (disposed) throw new UsageError('The service is closed.');
+        // A folder that is not a lake (or has a broken config) leaves the open lake open.
+        openLake(dir);
         await closeCurrent();
         session = await openLakeSession(dir, ctx, { watch: options.watch !== false });
         return session;
