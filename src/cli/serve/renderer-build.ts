@@ -4,7 +4,7 @@
 // so concurrent serves (parallel test files) build once and never see half-written files.
 
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,16 +36,36 @@ export async function rendererStaleReason(outDir: string = RENDERER_OUT_DIR): Pr
   return Math.max(...sources) > index.mtimeMs ? 'the renderer sources changed since the last build' : null;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A lock whose builder died (killed mid-build) or that is older than any build takes. */
+async function isStaleLock(): Promise<boolean> {
+  const info = await stat(LOCK_DIR).catch(() => null);
+  if (info === null) return false;
+  if (Date.now() - info.mtimeMs > STALE_LOCK_MS) return true;
+  const owner = Number(await readFile(path.join(LOCK_DIR, 'pid'), 'utf8').catch(() => 'NaN'));
+  // No pid: its owner is between mkdir and writing it — or died there, if that was a while ago.
+  if (!Number.isInteger(owner) || owner <= 0) return Date.now() - info.mtimeMs > 10_000;
+  return !isAlive(owner);
+}
+
 async function acquireLock(): Promise<() => Promise<void>> {
   await mkdir(path.dirname(LOCK_DIR), { recursive: true });
   for (;;) {
     try {
       await mkdir(LOCK_DIR);
+      await writeFile(path.join(LOCK_DIR, 'pid'), String(process.pid));
       return () => rm(LOCK_DIR, { recursive: true, force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const info = await stat(LOCK_DIR).catch(() => null);
-      if (info !== null && Date.now() - info.mtimeMs > STALE_LOCK_MS) {
+      if (await isStaleLock()) {
         await rm(LOCK_DIR, { recursive: true, force: true });
         continue;
       }
@@ -73,6 +93,12 @@ export async function ensureRendererBuilt(onBuild?: (reason: string) => void): P
     if (reason === null) return { dir: RENDERER_OUT_DIR, built: null };
     onBuild?.(reason);
     const started = performance.now();
+    // Holding the lock, no other build is running: leftovers of killed builds can go.
+    for (const entry of await readdir(path.join(repoRoot, 'out'))) {
+      if (/^\.renderer-(build|old)-\d+$/.test(entry)) {
+        await rm(path.join(repoRoot, 'out', entry), { recursive: true, force: true });
+      }
+    }
     const staging = path.join(repoRoot, 'out', `.renderer-build-${process.pid}`);
     const { build } = await import('vite');
     const { rendererViteConfig } = await import('../../../renderer.vite.config');
