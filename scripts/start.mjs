@@ -1,9 +1,11 @@
-// `npm start`: builds the app when the build is stale and opens it on the sample lake. If the
-// Electron binary is missing and cannot be downloaded (e.g. no route to GitHub), it says so and
-// runs the same lake headless through the `lakehouse` CLI instead. Dependency-free Node ESM; a
-// failing child's exit code becomes this script's exit code. LAKEHOUSE_LAKE picks another lake.
+// `npm start`: builds the app when the build is stale and opens it on the sample lake
+// (.lakehouse/sample-lake, created with `lakehouse init --sample` and built with `lakehouse run`
+// on first start). If the Electron binary is missing and cannot be downloaded (e.g. no route to
+// GitHub), it says so in one line and serves the same UI in the browser (`lakehouse serve`),
+// printing its URL. Dependency-free Node ESM; a failing child's exit code becomes this script's
+// exit code. LAKEHOUSE_LAKE picks another lake.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectronBinary } from './electron-binary.mjs';
@@ -14,7 +16,6 @@ const cli = join(repoRoot, 'bin', 'lakehouse.mjs');
 const sampleLake = join(repoRoot, '.lakehouse', 'sample-lake');
 const lake = process.env['LAKEHOUSE_LAKE'] ? resolve(process.env['LAKEHOUSE_LAKE']) : sampleLake;
 const downloadTimeoutS = Number(process.env['LAKEHOUSE_ELECTRON_DOWNLOAD_TIMEOUT'] ?? '') || 60;
-const demoQuery = 'select event_type, count(*) as events from raw.activity group by all order by events desc';
 
 /** Paths as the user would type them: relative to where they are, quoted if they hold spaces. */
 function shown(path) {
@@ -56,7 +57,13 @@ function downloadElectron() {
 /** The binary's path, downloading it first if needed; or why there is none. */
 function ensureElectron() {
   const installed = findElectronBinary(electronDir);
-  if (installed.found || !existsSync(join(electronDir, 'install.js'))) return installed;
+  // An explicit ELECTRON_OVERRIDE_DIST_PATH means "use this build": downloading would not help.
+  if (
+    installed.found ||
+    process.env['ELECTRON_OVERRIDE_DIST_PATH'] ||
+    !existsSync(join(electronDir, 'install.js'))
+  )
+    return installed;
   const failure = downloadElectron();
   const after = findElectronBinary(electronDir);
   return after.found || failure === undefined
@@ -64,7 +71,7 @@ function ensureElectron() {
     : { found: false, reason: failure, downloadFailed: true };
 }
 
-/** Creates the sample lake on first use; returns the CLI's exit status (0 when nothing to do). */
+/** Creates and builds the sample lake on first use; returns the CLI's exit status (0 when nothing to do). */
 function ensureSampleLake() {
   if (lake !== sampleLake || existsSync(join(lake, 'lakehouse.yml'))) return 0;
   if (!existsSync(cli)) {
@@ -74,53 +81,39 @@ function ensureSampleLake() {
     return 1;
   }
   console.log(`Creating a sample lake with 7 days of events in ${shown(lake)}…`);
-  const status = runNode([cli, 'init', lake, '--sample', '--days', '7']);
-  if (status !== 0) console.error(`\`lakehouse init\` failed (exit ${status}); its message is above.`);
+  let status = runNode([cli, 'init', lake, '--sample', '--days', '7']);
+  if (status !== 0) {
+    console.error(`\`lakehouse init\` failed (exit ${status}); its message is above.`);
+    return status;
+  }
+  console.log('Building its tables (lakehouse run)…');
+  status = runNode([cli, 'run', lake]);
+  if (status !== 0) console.error(`\`lakehouse run\` failed (exit ${status}); its message is above.`);
   return status;
 }
 
-function runHeadless({ reason, downloadFailed }) {
-  const fix = downloadFailed
-    ? [
-        `Electron's binary could not be downloaded: ${reason}.`,
-        'This machine probably cannot reach GitHub, where Electron publishes it. To get the desktop app,',
-        'set ELECTRON_MIRROR to a reachable mirror and run `npm start` again, or copy an Electron',
-        `${readElectronVersion()} build into node_modules/electron/dist and write its executable's name to`,
-        'node_modules/electron/path.txt.',
-      ]
-    : [`The desktop app cannot start: ${reason}.`];
-  console.log(['', ...fix, 'Meanwhile the same lake works headless:', ''].join('\n'));
+/** Browser mode: `lakehouse serve` on the same lake, in the foreground, until Ctrl-C. */
+function runBrowserMode({ reason, downloadFailed }) {
+  const hint = downloadFailed ? '; set ELECTRON_MIRROR to a reachable mirror to get it' : '';
+  console.log(`Electron is not available (${reason}${hint}): serving the workbench in your browser instead.`);
   const initStatus = ensureSampleLake();
-  if (initStatus !== 0) return initStatus;
+  if (initStatus !== 0) return Promise.resolve(initStatus);
   if (!existsSync(cli)) {
-    console.error(
-      `The lakehouse CLI (${shown(cli)}) is not in this checkout, so the headless run cannot start.`,
-    );
-    return 1;
+    console.error(`The lakehouse CLI (${shown(cli)}) is not in this checkout, so browser mode cannot start.`);
+    return Promise.resolve(1);
   }
-  console.log(`$ lakehouse query ${shown(lake)} "${demoQuery}"`);
-  const status = runNode([cli, 'query', lake, demoQuery, '--format', 'table']);
-  if (status !== 0) {
-    console.error(`\`lakehouse query\` failed (exit ${status}); its message is above.`);
-    return status;
-  }
-  console.log(
-    [
-      '',
-      'Explore further:',
-      `  npx lakehouse query ${shown(lake)} "select * from raw.activity limit 20"`,
-      '  npx lakehouse --help',
-    ].join('\n'),
-  );
-  return 0;
-}
-
-function readElectronVersion() {
-  try {
-    return JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version;
-  } catch {
-    return 'matching';
-  }
+  const child = spawn(process.execPath, [cli, 'serve', lake], { cwd: repoRoot, stdio: 'inherit' });
+  // Ctrl-C reaches the server directly (same process group); it stops itself cleanly. Other
+  // signals are passed on.
+  process.on('SIGINT', () => undefined);
+  for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  return new Promise((settle) => {
+    child.on('error', (error) => {
+      console.error(`Could not start lakehouse serve: ${error.message}`);
+      settle(1);
+    });
+    child.on('close', (code, signal) => settle(code ?? (signal ? 1 : 0)));
+  });
 }
 
 /** Newest modification time (ms) of the files under `dir`, or 0 when there are none. */
@@ -183,7 +176,7 @@ function launchApp(electronPath) {
 
 async function main() {
   const electron = ensureElectron();
-  process.exitCode = electron.found ? await launchApp(electron.path) : runHeadless(electron);
+  process.exitCode = electron.found ? await launchApp(electron.path) : await runBrowserMode(electron);
 }
 
 await main();

@@ -1,9 +1,10 @@
-// Tests the Electron-binary lookup behind `npm start` (scripts/electron-binary.mjs) against
-// fake `electron` package folders, so it runs without the real binary or a network.
+// Tests `npm start`: the Electron-binary lookup (scripts/electron-binary.mjs) against fake
+// `electron` package folders, and the browser-mode fallback of scripts/start.mjs end to end.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findElectronBinary } from '../../scripts/electron-binary.mjs';
 
 let dir: string;
@@ -52,5 +53,76 @@ describe('findElectronBinary', () => {
     writeFileSync(join(override, 'electron'), '');
     const env = { ELECTRON_OVERRIDE_DIST_PATH: override };
     expect(findElectronBinary(pkg, env)).toEqual({ found: true, path: join(override, 'electron') });
+  });
+});
+
+// `npm start` where Electron cannot be had: one line saying so, then `lakehouse serve` on the lake,
+// printing its URL; the served service answers for that lake, and SIGTERM stops it cleanly.
+describe('npm start without Electron', () => {
+  const repoRoot = join(import.meta.dirname, '..', '..');
+  let lakeDir: string;
+
+  beforeAll(() => {
+    lakeDir = mkdtempSync(join(tmpdir(), 'lakehouse-start-'));
+    const lake = join(lakeDir, 'lake');
+    const cli = join(repoRoot, 'bin', 'lakehouse.mjs');
+    for (const args of [
+      ['init', lake, '--sample', '--days', '1', '--events-per-day', '200'],
+      ['run', lake],
+    ]) {
+      const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`lakehouse ${args[0]} failed: ${r.stderr}`);
+    }
+  });
+
+  afterAll(() => {
+    rmSync(lakeDir, { recursive: true, force: true });
+  });
+
+  it('says why in one line and serves the lake in browser mode, printing the URL', async () => {
+    const lake = join(lakeDir, 'lake');
+    const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'start.mjs')], {
+      cwd: repoRoot,
+      // An override naming a folder without Electron: "the binary cannot be obtained".
+      env: {
+        ...process.env,
+        LAKEHOUSE_LAKE: lake,
+        ELECTRON_OVERRIDE_DIST_PATH: join(lakeDir, 'no-electron'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await expect
+        .poll(() => /^http:\/\/127\.0\.0\.1:\d+\/\?token=\S+$/m.test(stdout), {
+          timeout: 90_000,
+          interval: 200,
+        })
+        .toBe(true);
+      const lines = stdout.split('\n');
+      expect(lines[0]).toMatch(
+        /^Electron is not available \(.*no-electron.*\): serving the workbench in your browser/,
+      );
+      const url = new URL(lines.find((l) => l.startsWith('http://127.0.0.1:')) ?? '');
+      const res = await fetch(new URL('/api/lake.current', url.origin), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-lakehouse-token': url.searchParams.get('token') ?? '',
+        },
+        body: '{}',
+      });
+      expect(await res.json()).toMatchObject({ ok: true, value: { path: lake } });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      if (child.exitCode === null) await exited;
+      if (stderr.includes('error')) console.warn(stderr);
+    }
   });
 });
