@@ -11,6 +11,7 @@ import { initCommand } from './commands/init';
 import { archiveCommand } from './commands/archive';
 import { deltaCommands } from './commands/delta';
 import { pipelineCommands } from './commands/pipeline';
+import { publishCommand } from './commands/publish';
 import { queryCommand } from './commands/query';
 import { watchCommand } from './commands/watch';
 import { serveCommand } from './commands/serve';
@@ -20,6 +21,7 @@ const COMMANDS: readonly Command[] = [
   generateCommand,
   queryCommand,
   ...pipelineCommands,
+  publishCommand,
   watchCommand,
   serveCommand,
   archiveCommand,
