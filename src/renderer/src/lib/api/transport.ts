@@ -1,7 +1,9 @@
 // The two ways the renderer reaches the Workbench service: the preload bridge
 // (IPC) inside Electron, and HTTP + WebSocket against `lakehouse serve` in a
 // browser. Both deliver `Outcome`s for calls and `EventMessage`s for events;
-// the api module above them does not know which one it has.
+// the api module above them does not know which one it has. The browser objects it needs
+// (location, storage, fetch, WebSocket) come in as small structural types, so unit tests run it
+// in Node with fakes.
 
 import { EVENTS_PATH, TOKEN_HEADER, TOKEN_PARAM, isServiceEvent, routeOf } from '../../../../shared/contract';
 import type { EventMessage, ServiceMethod } from '../../../../shared/contract';
@@ -33,8 +35,34 @@ export interface HttpEndpoint {
   token: string;
 }
 
+/** The parts of `window.location` and `sessionStorage` the transport reads. */
+export interface LocationLike {
+  readonly origin: string;
+  readonly search: string;
+}
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/**
+ * A handler property checked bivariantly (as methods are), so the DOM's WebSocket, whose
+ * handlers take Event and MessageEvent, fits this structural type.
+ */
+type Handler<E> = { bivariance(event: E): void }['bivariance'] | null;
+
+/** The parts of a browser WebSocket the transport uses. */
+export interface SocketLike {
+  onopen: Handler<unknown>;
+  onmessage: Handler<{ data: unknown }>;
+  onclose: Handler<unknown>;
+  close(): void;
+}
+export type SocketFactory = new (url: string) => SocketLike;
+export type FetchLike = (url: URL, init: RequestInit) => Promise<Pick<Response, 'status' | 'json'>>;
+
 /** Reads the token from the page URL (`?token=`), kept in sessionStorage so a reload keeps working. */
-export function endpointFromLocation(location: Location, storage: Storage | null): HttpEndpoint {
+export function endpointFromLocation(location: LocationLike, storage: StorageLike | null): HttpEndpoint {
   const fromUrl = new URLSearchParams(location.search).get(TOKEN_PARAM);
   const key = 'lakehouse.token';
   if (fromUrl !== null && fromUrl !== '') storage?.setItem(key, fromUrl);
@@ -58,16 +86,16 @@ function outcomeOf(value: unknown, status: number): Outcome<unknown> {
   };
 }
 
-export function httpTransport(
-  endpoint: HttpEndpoint,
-  deps: { fetch: typeof fetch; WebSocket: typeof WebSocket } = {
-    fetch: globalThis.fetch.bind(globalThis),
-    WebSocket,
-  },
-): Transport {
+export interface HttpDeps {
+  fetch: FetchLike;
+  WebSocket: SocketFactory;
+  setTimeout: (fn: () => void, ms: number) => unknown;
+}
+
+export function httpTransport(endpoint: HttpEndpoint, deps: HttpDeps): Transport {
   const eventListeners = new Set<(m: EventMessage) => void>();
   const connectionListeners = new Set<(c: boolean) => void>();
-  let socket: WebSocket | null = null;
+  let socket: SocketLike | null = null;
   let retryMs = 250;
 
   const connect = (): void => {
@@ -79,7 +107,7 @@ export function httpTransport(
       retryMs = 250;
       for (const l of connectionListeners) l(true);
     };
-    ws.onmessage = (e: MessageEvent) => {
+    ws.onmessage = (e) => {
       if (typeof e.data !== 'string') return;
       let parsed: unknown;
       try {
@@ -97,7 +125,11 @@ export function httpTransport(
       socket = null;
       for (const l of connectionListeners) l(false);
       // Reconnect with backoff while anyone listens: the server may be restarting.
-      if (eventListeners.size > 0) setTimeout(connect, retryMs);
+      if (eventListeners.size > 0) {
+        deps.setTimeout(() => {
+          if (socket === null && eventListeners.size > 0) connect();
+        }, retryMs);
+      }
       retryMs = Math.min(retryMs * 2, 5000);
     };
   };
@@ -105,7 +137,7 @@ export function httpTransport(
   return {
     kind: 'http',
     async call(method, args) {
-      let response: Response;
+      let response: Awaited<ReturnType<FetchLike>>;
       try {
         response = await deps.fetch(new URL(routeOf(method), endpoint.origin), {
           method: 'POST',
@@ -144,16 +176,33 @@ export function httpTransport(
   };
 }
 
-/** Electron when the preload's bridge is there, HTTP otherwise. */
-export function pickTransport(win: Window): Transport {
-  const bridge = (win as Partial<Window>).lakehouse;
-  if (bridge !== undefined && typeof bridge.call === 'function') return ipcTransport(bridge);
-  let storage: Storage | null;
+/** The page as pickTransport sees it: `window` in the app, a fake in tests. */
+export interface PageLike {
+  readonly lakehouse?: LakehouseBridge;
+  readonly location: LocationLike;
+  readonly sessionStorage: StorageLike;
+  fetch: FetchLike;
+  WebSocket: SocketFactory;
+  setTimeout: (fn: () => void, ms: number) => unknown;
+}
+
+/** The page's session storage, or null where the browser blocks it. */
+export function storageOf(page: Pick<PageLike, 'sessionStorage'>): StorageLike | null {
   try {
-    storage = win.sessionStorage;
+    return page.sessionStorage;
   } catch {
     // Storage can be blocked (opaque origins, privacy settings); the URL token still works.
-    storage = null;
+    return null;
   }
-  return httpTransport(endpointFromLocation(win.location, storage));
+}
+
+/** Electron when the preload's bridge is there, HTTP otherwise. */
+export function pickTransport(page: PageLike): Transport {
+  const bridge = page.lakehouse;
+  if (bridge !== undefined && typeof bridge.call === 'function') return ipcTransport(bridge);
+  return httpTransport(endpointFromLocation(page.location, storageOf(page)), {
+    fetch: (url, init) => page.fetch(url, init),
+    WebSocket: page.WebSocket,
+    setTimeout: (fn, ms) => page.setTimeout(fn, ms),
+  });
 }
