@@ -44,6 +44,8 @@ export class PostgresAdapter implements PublishAdapter {
     client.on('error', () => undefined);
     try {
       await client.connect();
+      // The staging table is a temp table: give it room in memory before the session first uses one.
+      await client.query("SET temp_buffers = '128MB'");
     } catch (err) {
       await client.end().catch(() => undefined);
       throw connectError(s, err);

@@ -108,6 +108,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 class PublishRun {
   private adapter: PublishAdapter | null = null;
   private readonly outcomes: PartitionOutcome[] = [];
+  private readonly exports = new Map<PlannedPartition, Promise<{ file: string; rows: number }>>();
   private readonly retry: RetryPolicy;
   private readonly scratch: string;
   private readonly ledger;
@@ -141,12 +142,30 @@ class PublishRun {
     const skipped = todo.filter((p) => p.skip && !changed);
     await this.recordSkipped(skipped);
     fs.mkdirSync(this.scratch, { recursive: true });
-    for (const p of todo) {
-      if (p.skip && !changed) continue;
+    const send = todo.filter((p) => !(p.skip && !changed));
+    for (const [i, p] of send.entries()) {
       if (signal?.aborted) throw new CancelledError('The publish was cancelled.');
-      const ok = await this.publishPartition(p);
+      // DuckDB exports the next partition while the server loads this one (two files on disk at most).
+      const next = send[i + 1];
+      if (next) void this.exportOf(next, i + 1);
+      const ok = await this.publishPartition(p, i);
       if (!ok) return;
     }
+  }
+
+  /** The partition's rows as a CSV file in the scratch folder; started once, awaited by whoever needs it. */
+  private exportOf(p: PlannedPartition, index: number): Promise<{ file: string; rows: number }> {
+    let pending = this.exports.get(p);
+    if (!pending) {
+      const file = path.join(this.scratch, `${index}.csv`);
+      pending = renderSql(this.plan.snapshot, this.spec, p.part, this.plan.sql.kind)
+        .then((sql) => exportPartition(this.opts.engine, sql, file, this.opts.signal))
+        .then((rows) => ({ file, rows }));
+      // Awaited later (or never, when the publish stops first); never an unhandled rejection.
+      pending.catch(() => undefined);
+      this.exports.set(p, pending);
+    }
+    return pending;
   }
 
   private get db(): PublishAdapter {
@@ -237,17 +256,17 @@ class PublishRun {
   }
 
   /** Publishes one partition with retries; false when it failed for good. */
-  private async publishPartition(p: PlannedPartition): Promise<boolean> {
+  private async publishPartition(p: PlannedPartition, index: number): Promise<boolean> {
     const started = Date.now();
-    const file = path.join(this.scratch, `${this.completed}.csv`);
     const { signal } = this.opts;
+    let file: string | null = null;
     try {
       this.progress(p, 'loading', 0);
-      const sql = await renderSql(this.plan.snapshot, this.spec, p.part, this.plan.sql.kind);
-      const exported = await exportPartition(this.opts.engine, sql, file, signal);
+      const exported = await this.exportOf(p, index);
+      file = exported.file;
       for (let attempt = 1; ; attempt++) {
         try {
-          const result = await this.attempt(p, fileSource(file, exported), attempt);
+          const result = await this.attempt(p, fileSource(exported.file, exported.rows), attempt);
           this.completed++;
           const outcome: PartitionOutcome = {
             partition: p.part.label,
@@ -314,7 +333,7 @@ class PublishRun {
       this.error = message;
       return false;
     } finally {
-      fs.rmSync(file, { force: true });
+      if (file) fs.rmSync(file, { force: true });
     }
   }
 
@@ -377,6 +396,7 @@ class PublishRun {
     this.opts.signal?.removeEventListener('abort', this.onAbort);
     await this.adapter?.close();
     this.adapter = null;
+    await Promise.allSettled(this.exports.values());
     fs.rmSync(this.scratch, { recursive: true, force: true });
   }
 
