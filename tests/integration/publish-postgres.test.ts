@@ -77,6 +77,7 @@ async function deltaRows(dir: string, where = 'true'): Promise<string[][]> {
 }
 
 for (const server of testServers()) {
+  if (server.skip) console.warn(`publish integration suite for ${server.kind} skipped: ${server.skip}`);
   describe.skipIf(server.skip !== null)(
     `publishing to ${server.kind}${server.skip ? ` (skipped: ${server.skip})` : ''}`,
     () => {
@@ -233,6 +234,26 @@ for (const server of testServers()) {
         expect(r).toMatchObject({ status: 'done', published: 1, failed: 0 });
         expect(r.partitions.find((p) => p.partition === day)?.attempts).toBe(2);
         expect(progress.some((p) => p.phase === 'retrying' && p.partition === day)).toBe(true);
+        expect(await targetRows()).toEqual(await deltaRows(factDir()));
+      });
+
+      it('cancelling in the middle of a partition stops the publish and leaves that day as it was', async () => {
+        const day = days[11] ?? '';
+        const before = await targetRows(`activity_date = '${day}'`);
+        await changeDays([day], 11);
+        const controller = new AbortController();
+        const r = await publish({
+          signal: controller.signal,
+          hooks: {
+            onChunk: (info) => {
+              if (info.partition === day) controller.abort();
+            },
+          },
+        });
+        expect(r.status).toBe('cancelled');
+        expect(await targetRows(`activity_date = '${day}'`)).toEqual(before);
+        const again = await publish();
+        expect(again).toMatchObject({ status: 'done', published: 1, skipped: 13 });
         expect(await targetRows()).toEqual(await deltaRows(factDir()));
       });
 

@@ -145,7 +145,7 @@ describe('generated T-SQL', () => {
     (_label, partition, del) => {
       expect(tsql.swap(spec('sqlserver'), partition)).toEqual([
         del,
-        'INSERT INTO [dbo].[fct] WITH (TABLOCK) ([club_id], [activity_date], [name], [flag], [at], [at_tz], [payload]) SELECT CAST([club_id] AS INT), CAST([activity_date] AS DATE), [name], CAST([flag] AS BIT), CONVERT(DATETIME2(6), [at], 126), CONVERT(DATETIMEOFFSET(6), [at_tz], 127), CONVERT(VARBINARY(MAX), [payload], 2) FROM #lh_stage',
+        'INSERT INTO [dbo].[fct] ([club_id], [activity_date], [name], [flag], [at], [at_tz], [payload]) SELECT CAST([club_id] AS INT), CAST([activity_date] AS DATE), [name], CAST([flag] AS BIT), CONVERT(DATETIME2(6), [at], 126), CONVERT(DATETIMEOFFSET(6), [at_tz], 127), CONVERT(VARBINARY(MAX), [payload], 2) FROM #lh_stage',
       ]);
     },
   );

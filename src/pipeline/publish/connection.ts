@@ -73,6 +73,14 @@ export function connectError(s: ConnectionSettings, err: unknown): PublishError 
       { cause: err },
     );
   }
+  if (/SSL|TLS|certificate/i.test(message)) {
+    return new PublishError(
+      'server',
+      `${where}: the encrypted connection failed (${message}). Set encrypt: false in lakehouse.yml for a server without TLS, or trust_server_certificate: true for a self-signed certificate you trust.`,
+      details,
+      { cause: err },
+    );
+  }
   if (all.some((c) => UNREACHABLE.has(c)) || /timeout|timed out|connect/i.test(message)) {
     return new PublishError(
       'unreachable',

@@ -92,10 +92,7 @@ export const tsql: DialectSql = {
     }
     const cols = spec.columns.map((c) => quoteIdentTsql(c.name)).join(', ');
     const values = spec.columns.map((c) => convertTsql(c, quoteIdentTsql(c.name))).join(', ');
-    return [
-      `DELETE FROM ${name}${where}`,
-      `INSERT INTO ${name} WITH (TABLOCK) (${cols}) SELECT ${values} FROM ${STAGE}`,
-    ];
+    return [`DELETE FROM ${name}${where}`, `INSERT INTO ${name} (${cols}) SELECT ${values} FROM ${STAGE}`];
   },
   canonicalType: (type) => type.toUpperCase().replace(/\s+/g, ''),
 };
