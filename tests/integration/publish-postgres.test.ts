@@ -118,7 +118,7 @@ for (const server of testServers()) {
         await initLake({ dir, sample: true, days: 14, eventsPerDay: 300, seed: 5 });
         process.env['LH_TEST_PUBLISH_PW'] = passwordOf(server);
         process.env['LH_TEST_PUBLISH_BAD_PW'] = 'not-the-password';
-        const table = `      - table: ${FACT}\n        primary_key: [club_id, activity_date]`;
+        const table = `      - table: ${FACT}\n        primary_key: [club_id, activity_date]\n      - table: marts.all_types\n        primary_key: [id, day]`;
         fs.appendFileSync(
           path.join(dir, 'lakehouse.yml'),
           `publish:\n${targetYaml(server, target, 'LH_TEST_PUBLISH_PW', table)}\n${targetYaml(server, 'badpw', 'LH_TEST_PUBLISH_BAD_PW', table)}\n${targetYaml(server, 'down', 'LH_TEST_PUBLISH_PW', table, 1)}\n`,
@@ -256,6 +256,60 @@ for (const server of testServers()) {
         expect(again).toMatchObject({ status: 'done', published: 1, skipped: 13 });
         expect(await targetRows()).toEqual(await deltaRows(factDir()));
       });
+
+      it.skipIf(server.kind !== 'postgres')(
+        'carries every Delta type exactly: text with quotes and newlines, NULL vs empty, floats, decimals, times, bytes',
+        async () => {
+          const table = deltaTools.localTable(path.join(lake.layout.tables, 'marts', 'all_types'), engine);
+          const sql = `SELECT * FROM (VALUES
+        (1, DATE '2024-05-01', 'a,"b"' || chr(10) || 'c', 0.1::DOUBLE, 0.33333334::FLOAT, 12345678901234.56::DECIMAL(18,2), true, TIMESTAMP '2024-05-01 10:00:00.123456', TIMESTAMPTZ '2024-05-01 10:00:00.123456+00', '\\x00\\xFF'::BLOB, -5::TINYINT, 9007199254740993::BIGINT),
+        (2, DATE '2024-05-01', '', NULL, NULL, NULL, false, NULL, NULL, ''::BLOB, NULL, NULL),
+        (3, DATE '2024-05-02', NULL, 1e300::DOUBLE, NULL, -0.01::DECIMAL(18,2), NULL, TIMESTAMP '1999-12-31 23:59:59', TIMESTAMPTZ '2024-05-01 23:30:00+02', NULL, 127::TINYINT, -1::BIGINT)
+      ) AS t(id, day, s, d, f, dec, b, ts, tstz, bin, tiny, big)`;
+          deltaTools.requireCommitted(
+            await deltaTools.writeDelta(table, { sql, mode: 'overwrite', partitionBy: ['day'] }),
+            'types',
+          );
+          const r = await publish({ table: 'marts.all_types' });
+          expect(r.error).toBeNull();
+          expect(r).toMatchObject({ status: 'done', published: 2, rows: 3 });
+          await check.exec("SET TimeZone = 'UTC'");
+          const rows = await check.rows(
+            `SELECT id::text, day::text, s, d::text, f::text, dec::text, b::text, ts::text, tstz::text, encode(bin, 'hex'), tiny::text, big::text FROM ${server.schema}.all_types ORDER BY id`,
+          );
+          expect(rows).toEqual([
+            [
+              '1',
+              '2024-05-01',
+              'a,"b"\nc',
+              '0.1',
+              '0.33333334',
+              '12345678901234.56',
+              'true',
+              '2024-05-01 10:00:00.123456',
+              '2024-05-01 10:00:00.123456+00',
+              '00ff',
+              '-5',
+              '9007199254740993',
+            ],
+            ['2', '2024-05-01', '', 'NULL', 'NULL', 'NULL', 'false', 'NULL', 'NULL', '', 'NULL', 'NULL'],
+            [
+              '3',
+              '2024-05-02',
+              'NULL',
+              '1e+300',
+              'NULL',
+              '-0.01',
+              'NULL',
+              '1999-12-31 23:59:59',
+              '2024-05-01 21:30:00+00',
+              'NULL',
+              '127',
+              '-1',
+            ],
+          ]);
+        },
+      );
 
       it('a dry run lists the statements and row counts without connecting', async () => {
         const { previewOf, planPublish } = await import('../../src/pipeline/publish');
