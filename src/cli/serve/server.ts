@@ -171,6 +171,12 @@ export async function startServer(options: ServeOptions): Promise<ServeHandle> {
     }
 
     if (rendererDir !== null && (await serveRenderer(res, rendererDir, url.pathname, method))) return;
+    if (url.pathname === '/favicon.ico') {
+      // Browsers ask for it unprompted; a 404 would show up as a console error on every load.
+      res.writeHead(204, { ...BASE_HEADERS, 'cache-control': 'public, max-age=86400' });
+      res.end();
+      return;
+    }
     sendError(res, 404, transportError(`Nothing at ${url.pathname}.`, 'NotFoundError'));
   };
 
