@@ -30,6 +30,9 @@ function sampleTemplateDir(): string {
 function main(): void {
   // Before the lock and `ready`: the name decides the user-data folder the lock lives in.
   app.setName(productName);
+  // A separate profile (tests, a second workspace): its own recent list, secrets and lock.
+  const userDataOverride = process.env['LAKEHOUSE_USER_DATA'];
+  if (userDataOverride !== undefined && userDataOverride !== '') app.setPath('userData', userDataOverride);
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
