@@ -11,8 +11,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline, Transform } from 'node:stream';
-import type { PublishProgress, PublishSummary } from '../../shared/contract';
+import type { PublishPreview, PublishProgress, PublishSummary } from '../../shared/contract';
 import type { EngineClient } from '../engine/client';
 import { CancelledError, isCancelled } from '../errors';
 import type { Lake } from '../lake/lake';
@@ -20,13 +19,14 @@ import type { SecretStore } from '../service/context';
 import { describeTarget, isTransient, PublishError, serverMessage } from './errors';
 import { appendLedger, ledgerTable } from './ledger';
 import type { LedgerRow } from './ledger';
-import { planPublish } from './plan';
+import { planPublish, previewOf } from './plan';
 import type { PlannedPartition, PublishPlan, PublishRequestOptions } from './plan';
 import { exportPartition, fileSource, renderSql } from './source';
 import { connectionSettings, createAdapter } from './targets';
 import type { ConnectionSettings } from './connection';
 import type { PublishAdapter, RowSource, TableSpec } from './types';
 import { ensureTable } from './table-sync';
+import { sleep, watchChunks } from './run-support';
 
 export interface RetryPolicy {
   /** Attempts per partition, the first included. */
@@ -46,6 +46,8 @@ export interface PublishHooks {
 }
 
 export interface PublishRunOptions extends PublishRequestOptions {
+  /** Plan and list the statements and row counts; connect to nothing, send nothing. */
+  dryRun?: boolean;
   lake: Lake;
   engine: EngineClient;
   secrets: SecretStore;
@@ -73,12 +75,16 @@ export interface PartitionOutcome {
 export interface PublishResult extends PublishSummary {
   targetTable: string;
   partitions: PartitionOutcome[];
+  /** A dry run's statements and row counts (nothing was sent). */
+  preview?: PublishPreview;
 }
 
 export async function runPublish(opts: PublishRunOptions): Promise<PublishResult> {
   const started = Date.now();
   const publishId = opts.publishId ?? randomUUID();
   const plan = opts.plan ?? (await planPublish(opts.lake, opts.engine, opts));
+  if (opts.dryRun)
+    return dryRunResult(publishId, plan, await previewOf(opts.engine, plan), Date.now() - started);
   const settings = await connectionSettings(opts.target, plan.target, opts.secrets);
   const run = new PublishRun(opts, plan, settings, publishId);
   try {
@@ -91,19 +97,28 @@ export async function runPublish(opts: PublishRunOptions): Promise<PublishResult
   return run.result(Date.now() - started);
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CancelledError('The publish was cancelled.'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new CancelledError('The publish was cancelled.'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+function dryRunResult(
+  publishId: string,
+  plan: PublishPlan,
+  preview: PublishPreview,
+  elapsedMs: number,
+): PublishResult {
+  return {
+    publishId,
+    target: plan.targetName,
+    table: plan.table,
+    targetTable: preview.targetTable,
+    status: 'done',
+    published: 0,
+    skipped: preview.partitions.filter((p) => p.skip).length,
+    failed: 0,
+    rows: 0,
+    elapsedMs,
+    error: null,
+    partitions: [],
+    preview,
+  };
+}
 
 class PublishRun {
   private adapter: PublishAdapter | null = null;
@@ -418,26 +433,4 @@ class PublishRun {
       partitions: this.outcomes,
     };
   }
-}
-
-/** The same rows, with a callback after each CSV chunk (awaited: it can slow the load down). */
-function watchChunks(source: RowSource, onChunk: (bytes: number) => void | Promise<void>): RowSource {
-  return {
-    rows: source.rows,
-    batches: (size) => source.batches(size),
-    csv: () => {
-      let bytes = 0;
-      const tap = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          bytes += chunk.length;
-          Promise.resolve(onChunk(bytes)).then(
-            () => done(null, chunk),
-            (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
-          );
-        },
-      });
-      // pipeline() carries a read error of the file into the tap, so the load fails instead of hanging.
-      return pipeline(source.csv(), tap, () => undefined);
-    },
-  };
 }
