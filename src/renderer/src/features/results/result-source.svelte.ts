@@ -134,7 +134,12 @@ export class ResultSource {
         pageSize: PAGE_SIZE,
       });
       const elapsed = this.elapsedMs;
+      const previous = this.resultId;
       this.adopt(res);
+      // A sort may keep its rows under a new id: the unsorted result is no longer needed.
+      if (res.resultId !== previous) {
+        void api.call('query.release', { resultId: previous }).catch(() => undefined);
+      }
       this.elapsedMs = elapsed;
       this.sort = { column, direction };
       this.error = null;

@@ -15,7 +15,7 @@ export interface ViewDef {
 export const VIEWS: ViewDef[] = [
   { id: 'editor', label: 'SQL Editor', key: '1', icon: '⌨' },
   { id: 'table', label: 'Table', key: '2', icon: '▦' },
-  { id: 'pipeline', label: 'Pipeline', key: '3', icon: '⛓' },
+  { id: 'pipeline', label: 'Pipeline', key: '3', icon: '⋈' },
   { id: 'runs', label: 'Runs', key: '4', icon: '↻' },
   { id: 'publish', label: 'Publish', key: '5', icon: '⇪' },
   { id: 'settings', label: 'Settings', key: '6', icon: '⚙' },
@@ -42,8 +42,12 @@ class WorkbenchState {
     this.view = view;
   }
 
+  /** Bumped by each openTable, so the view starts over (current version) even for the same table. */
+  tableSeq = $state(0);
+
   openTable(table: string): void {
     this.table = table;
+    this.tableSeq += 1;
     this.view = 'table';
   }
 

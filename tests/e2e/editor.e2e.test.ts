@@ -1,0 +1,203 @@
+// End to end, in Chromium against `lakehouse serve`: the SQL editor and its results. Completion
+// from the live catalog, running a query, scrolling deep into a 10-million-row result (rows on
+// screen must equal their index), sorting, exporting the whole result to CSV (the file on disk is
+// compared with the service's own answer), cancelling a long query, and a bad query's DuckDB error
+// shown at its position. Each flow saves a screenshot under test-results/e2e/.
+
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { callService, closeAll, describeE2E, screenshot, workbench } from './harness';
+import type { Workbench } from './harness';
+
+const T = { timeout: 60_000 };
+/** Sorting 10 million rows re-queries them in the engine: seconds, more on a busy machine. */
+const SLOW = { timeout: 180_000 };
+
+/** Replaces the editor's text (typed text would trigger completion; this inserts it whole). */
+async function setSql(page: Page, sql: string): Promise<void> {
+  await page.locator('[data-testid=sql-editor] .view-lines').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.insertText(sql);
+}
+
+async function editorText(page: Page): Promise<string> {
+  const text = await page.locator('[data-testid=sql-editor] .view-lines').innerText();
+  return text.replace(/\u00a0/g, ' ');
+}
+
+async function runAll(page: Page): Promise<void> {
+  await page.getByTestId('run-all-button').click();
+}
+
+async function rowCount(page: Page): Promise<number> {
+  const el = page.getByTestId('row-count');
+  await el.waitFor(T);
+  return Number(await el.getAttribute('data-rows'));
+}
+
+/** Rows currently rendered in the results grid: index → cell texts. */
+async function visibleRows(page: Page): Promise<Map<number, string[]>> {
+  const rows = await page.locator('[data-testid=results] [data-testid=grid-row]').evaluateAll((els) =>
+    els.map((el) => ({
+      index: Number(el.getAttribute('data-row')),
+      cells: [...el.querySelectorAll('[data-testid=grid-cell]')].map((c) => (c.textContent ?? '').trim()),
+    })),
+  );
+  return new Map(rows.map((r) => [r.index, r.cells]));
+}
+
+describeE2E('SQL editor', () => {
+  let wb: Workbench;
+  beforeAll(async () => {
+    wb = await workbench({ days: 3, eventsPerDay: 2000 });
+    await wb.page.getByTestId('sql-editor').locator('.view-lines').waitFor(T);
+  }, 600_000);
+  afterAll(closeAll);
+
+  it('completes a table name from the catalog and runs the query', async () => {
+    const { page, serve } = wb;
+    await setSql(page, 'select * from core.');
+    // Completion after `schema.`: the schema's tables; typing filters, Enter accepts.
+    await page.keyboard.type('dim_cl');
+    const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'dim_club' });
+    await suggestion.first().waitFor(T);
+    await screenshot(page, 'editor-completion');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => editorText(page)).toContain('select * from core.dim_club');
+
+    await page.keyboard.press('ControlOrMeta+Enter');
+    const expected = await callService(serve, 'query.run', {
+      sql: 'select count(*) as n from core.dim_club',
+      queryId: 'e2e-check-1',
+    });
+    expect(await rowCount(page)).toBe(Number(expected.rows[0]?.[0]));
+    const header = await page.locator('[data-testid=results] [data-testid=grid-col]').allTextContents();
+    expect(header.join(' ')).toContain('club_id');
+    expect(header.join(' ')).toContain('INTEGER');
+    await screenshot(page, 'editor-run');
+  });
+
+  it('scrolls deep into a 10-million-row result and sorts it', async () => {
+    const { page } = wb;
+    await setSql(page, 'select range as n, range * 2 as twice from range(10000000)');
+    await runAll(page);
+    await expect.poll(() => rowCount(page), T).toBe(10_000_000);
+
+    // Drag the scrollbar to 87% of the way down: the rows shown must be the rows at that index.
+    const grid = page.locator('[data-testid=results] [data-testid=grid]');
+    await grid.evaluate((el) => {
+      el.scrollTop = (el.scrollHeight - el.clientHeight) * 0.87;
+    });
+    await expect
+      .poll(async () => {
+        const rows = await visibleRows(page);
+        const first = [...rows.keys()].sort((a, b) => a - b)[0] ?? 0;
+        return first > 8_600_000 && first < 8_800_000 && rows.get(first)?.[0] === String(first);
+      }, T)
+      .toBe(true);
+    for (const [index, cells] of await visibleRows(page)) {
+      if (cells[0] === '') continue; // a page still loading
+      expect(cells).toEqual([String(index), String(index * 2)]);
+    }
+    await screenshot(page, 'editor-scroll-deep');
+
+    // The very end, by keyboard.
+    await grid.focus();
+    await page.keyboard.press('ControlOrMeta+End');
+    await expect.poll(async () => (await visibleRows(page)).get(9_999_999)?.[0], T).toBe('9999999');
+    expect((await visibleRows(page)).get(9_999_999)).toEqual(['9999999', '19999998']);
+    await screenshot(page, 'editor-scroll-end');
+
+    // Sort by a header click: ascending, then descending (re-queried in the engine).
+    const header = page.locator('[data-testid=results] [data-testid=grid-col][data-name=twice] button');
+    await header.click();
+    await expect.poll(() => page.getByTestId('sort-state').textContent(), SLOW).toContain('twice asc');
+    await header.click();
+    await expect.poll(() => page.getByTestId('sort-state').textContent(), SLOW).toContain('twice desc');
+    await expect.poll(async () => (await visibleRows(page)).get(0)?.[1], T).toBe('19999998');
+    expect((await visibleRows(page)).get(1)).toEqual(['9999998', '19999996']);
+    await screenshot(page, 'editor-sorted');
+  }, 480_000);
+
+  it('exports the whole result to CSV and the file holds every row', async () => {
+    const { page, serve } = wb;
+    const sql = 'select club_id, club_name, country from core.dim_club order by club_id';
+    await setSql(page, sql);
+    await runAll(page);
+    const rows = await rowCount(page);
+    await page.getByTestId('export-button').click();
+    await page.getByTestId('export-csv').click();
+    const done = page.getByTestId('export-done');
+    await done.waitFor(T);
+    const file = await done.getAttribute('data-path');
+    expect(file).toBeTruthy();
+    const lines = readFileSync(file ?? '', 'utf8')
+      .trimEnd()
+      .split(/\r?\n/);
+    expect(lines[0]).toBe('club_id,club_name,country');
+    expect(lines.length - 1).toBe(rows);
+    // The independent answer: the same query through the service, compared row by row.
+    const expected = await callService(serve, 'query.run', { sql, queryId: 'e2e-check-2', pageSize: 1000 });
+    expect(lines.length - 1).toBe(expected.totalRows);
+    const csvIds = lines.slice(1).map((l) => Number(l.split(',')[0]));
+    expect(csvIds).toEqual(expected.rows.map((r) => Number(r[0])));
+    // Browser mode offers the file for download, with the session token.
+    const href = await page.getByTestId('export-download').getAttribute('href');
+    expect(href).toContain('/files/');
+    expect(href).toContain('token=');
+    await screenshot(page, 'editor-export');
+  });
+
+  it('cancels a long query and stays usable', async () => {
+    const { page } = wb;
+    await setSql(page, 'select count(*) from range(2000000000) a, range(1000) b where a.range % 7 = b.range');
+    await runAll(page);
+    await page.getByTestId('query-running').waitFor(T);
+    await page.waitForTimeout(800);
+    await screenshot(page, 'editor-running');
+    await page.getByTestId('cancel-button').click();
+    await page.getByTestId('query-cancelled').waitFor(T);
+    await screenshot(page, 'editor-cancelled');
+    // Usable afterwards: the next query runs.
+    await setSql(page, 'select 6 * 7 as answer');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    expect(await rowCount(page)).toBe(1);
+    await expect.poll(async () => (await visibleRows(page)).get(0)?.[0], T).toBe('42');
+  });
+
+  it('cancels with Esc from the editor', async () => {
+    const { page } = wb;
+    await setSql(page, 'select count(*) from range(2000000000) a, range(1000) b where a.range % 7 = b.range');
+    await page.keyboard.press('ControlOrMeta+Shift+Enter');
+    await page.getByTestId('query-running').waitFor(T);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('query-cancelled').waitFor(T);
+  });
+
+  it('shows a DuckDB error at its position in the script', async () => {
+    const { page } = wb;
+    const script = 'select 1;\nselect club_id, no_such_column\nfrom core.dim_club;';
+    await setSql(page, script);
+    // The cursor is at the end, in the second statement: Ctrl+Enter runs only that one, and the
+    // error's position must be mapped back into the whole script.
+    await page.keyboard.press('ControlOrMeta+Enter');
+    const error = page.getByTestId('query-error');
+    await error.waitFor(T);
+    expect(await error.textContent()).toContain('no_such_column');
+    const at = script.indexOf('no_such_column');
+    expect(Number(await page.getByTestId('error-position').getAttribute('data-offset'))).toBe(at);
+    // Shown to the user as a line and column in the whole script.
+    const line = script.slice(0, at).split('\n').length;
+    const column = at - script.lastIndexOf('\n', at - 1);
+    expect(await page.getByTestId('error-position').textContent()).toContain(
+      `line ${line}, column ${column}`,
+    );
+    // The editor marks it: a squiggle on line 2.
+    await page.locator('[data-testid=sql-editor] .squiggly-error').first().waitFor(T);
+    await screenshot(page, 'editor-error');
+    // Nothing went wrong in the page along the way (a missing favicon aside).
+    expect(wb.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+  });
+});
