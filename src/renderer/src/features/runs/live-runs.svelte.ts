@@ -56,7 +56,10 @@ export function timing(run: LiveRun, now: number): { elapsedMs: number; etaMs: n
   const end = run.finishedAt ?? now;
   const elapsedMs = Math.max(0, end - run.startedAt);
   const left = run.total - run.completed;
-  const etaMs = run.finished || run.completed === 0 || left <= 0 ? null : (elapsedMs / run.completed) * left;
+  const etaMs =
+    run.finished || run.completed === 0 || left <= 0 || elapsedMs < 1000
+      ? null
+      : (elapsedMs / run.completed) * left;
   return { elapsedMs, etaMs };
 }
 
@@ -105,6 +108,7 @@ class LiveRuns {
       finishedAt: null,
       error: null,
     };
+    this.now = run.startedAt;
     // Keep a short history: the newest few runs are enough for the panels.
     this.runs = [run, ...this.runs].slice(0, 8);
     this.tick();
