@@ -24,6 +24,14 @@ describeE2E('lakehouse serve in Chromium', () => {
     const { page, errors } = await openPage(serve);
     await page.locator('#app > *').first().waitFor({ state: 'attached', timeout: 30_000 });
     expect(await page.title()).toBe('Lakehouse Workbench');
+    // The catalog lists the lake's tables once the page has reached the service.
+    const catalog = await callService(serve, 'catalog.list', {});
+    const table = catalog.tables.find((t) => t.schema === 'core');
+    expect(table).toBeDefined();
+    await page
+      .getByText(table?.name ?? '')
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     await screenshot(page, 'serve-loaded');
     expect(errors.filter((e) => /Content Security Policy|token/i.test(e))).toEqual([]);
   });
@@ -58,6 +66,28 @@ describeE2E('lakehouse serve in Chromium', () => {
     // The same answer as the test process gets, so the page saw the real service.
     const current = await callService(serve, 'lake.current', {});
     expect(current?.path).toBe(lake);
+  });
+
+  it('serves an export of a result as a download under /files, with the token only', async () => {
+    const result = await callService(serve, 'query.run', {
+      sql: 'select * from core.dim_club order by club_id',
+      queryId: 'export-check',
+    });
+    const exported = await callService(serve, 'query.export', {
+      resultId: result.resultId,
+      format: 'csv',
+      exportId: 'export-check',
+    });
+    expect(exported.downloadPath).toMatch(/^exports\//);
+    const url = new URL(`/files/${exported.downloadPath ?? ''}`, serve.origin);
+    expect((await fetch(url)).status).toBe(401);
+    url.searchParams.set('token', serve.token);
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="result-/);
+    const lines = (await res.text()).trim().split('\n');
+    // A header line and one line per row of the result.
+    expect(lines.length - 1).toBe(result.totalRows);
   });
 
   it('stops cleanly on SIGTERM', async () => {
