@@ -86,7 +86,7 @@ export function isTransient(err: unknown): boolean {
     if (typeof e.errno === 'string' && NETWORK_CODES.has(e.errno)) return true;
     const m = typeof e.message === 'string' ? e.message : '';
     if (
-      /Connection terminated|connection.*(closed|lost|ended)|socket hang up|read ECONNRESET|Timeout: Request failed/i.test(
+      /Connection terminated|A severe error occurred on the current command|connection.*(closed|lost|ended)|socket hang up|read ECONNRESET|Timeout: Request failed/i.test(
         m,
       )
     )
