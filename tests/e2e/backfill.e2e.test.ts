@@ -128,4 +128,62 @@ describeE2E('backfill from the UI', () => {
     expect(latest).toMatchObject({ kind: 'backfill', status: 'done', tasks: 9, succeeded: 9 });
     expect(errors.filter((e) => !/favicon|404/.test(e))).toEqual([]);
   }, 300_000);
+
+  it('cancels a running backfill from the panel and resumes it to the end', async () => {
+    // A lake of its own, big enough that the backfill is still running when Cancel is clicked.
+    const big = await workbench({ days: 10, eventsPerDay: 2000, fresh: true });
+    const { page, serve } = big;
+    await page.getByTestId('nav-pipeline').click();
+    await page.getByTestId('backfill-open').click();
+    const panel = page.getByTestId('backfill-panel');
+    await panel.getByTestId('backfill-from').fill('2024-05-01');
+    await panel.getByTestId('backfill-to').fill('2024-05-10');
+    await panel.getByTestId('backfill-to').press('Enter');
+    const expected = await callService(serve, 'pipeline.plan', {
+      kind: 'backfill',
+      from: '2024-05-01',
+      to: '2024-05-10',
+    });
+    await expect
+      .poll(() => panel.getByTestId('plan-summary').getAttribute('data-tasks'), { timeout: 30_000 })
+      .toBe(String(expected.tasks.length));
+    await panel.getByTestId('backfill-start').click();
+
+    const progress = panel.getByTestId('run-progress');
+    await expect
+      .poll(async () => Number(await progress.getAttribute('data-completed')), { timeout: 60_000 })
+      .toBeGreaterThan(0);
+    await panel.getByTestId('run-cancel').click();
+    const state = panel.getByTestId('run-progress-panel');
+    await expect.poll(() => state.getAttribute('data-status'), { timeout: 60_000 }).toBe('cancelled');
+    const doneBeforeCancel = Number(await progress.getAttribute('data-completed'));
+    await screenshot(page, 'backfill-cancelled');
+    const [cancelled] = await callService(serve, 'runs.list', { limit: 1 });
+    expect(cancelled?.status).toBe('cancelled');
+    expect(cancelled?.succeeded ?? 0).toBeLessThan(expected.tasks.length);
+    const resumable = await callService(serve, 'pipeline.resumable', {});
+    expect(resumable?.runId).toBe(cancelled?.runId);
+
+    await panel.getByTestId('backfill-new').click();
+    await panel.getByTestId('backfill-resumable').waitFor({ timeout: 30_000 });
+    await panel.getByTestId('backfill-resume').click();
+    await expect.poll(() => state.getAttribute('data-status'), { timeout: 240_000 }).toBe('done');
+    // The resumed run skips what the cancelled one committed, and together they cover the plan.
+    const [resumed] = await callService(serve, 'runs.list', { limit: 1 });
+    expect(resumed).toMatchObject({ kind: 'backfill', status: 'done' });
+    expect(resumed?.tasks ?? 0).toBeLessThan(expected.tasks.length);
+    expect((resumed?.tasks ?? 0) + (cancelled?.succeeded ?? 0)).toBe(expected.tasks.length);
+    expect(doneBeforeCancel).toBeGreaterThan(0);
+    expect(await callService(serve, 'pipeline.resumable', {})).toBeNull();
+    await screenshot(page, 'backfill-resumed');
+    await page.keyboard.press('Escape');
+    const grid = await callService(serve, 'pipeline.status', {});
+    for (const m of grid.models)
+      for (const s of m.whole !== null ? [m.whole] : m.cells) expect(s, m.name).toBe('done');
+    await expect
+      .poll(() => page.locator('[data-testid=grid-cell]:not([data-status=done])').count(), {
+        timeout: 30_000,
+      })
+      .toBe(0);
+  }, 400_000);
 });

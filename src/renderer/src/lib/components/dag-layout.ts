@@ -44,8 +44,8 @@ export interface Layout {
 }
 
 export const DEFAULT_LAYOUT: LayoutOptions = {
-  nodeWidth: 190,
-  nodeHeight: 58,
+  nodeWidth: 210,
+  nodeHeight: 66,
   gapX: 70,
   gapY: 18,
   padding: 12,
