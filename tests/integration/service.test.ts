@@ -367,6 +367,34 @@ describe('queries', () => {
     ).toBe('USAGE');
   });
 
+  it('exports every kind of value exactly (wide decimals, times, nested, nulls)', async () => {
+    const values = `SELECT * FROM (VALUES
+      (1::TINYINT, 12345678901234567890.123::DECIMAL(25,3), 1.25::DECIMAL(10,2), TIMESTAMP '2024-05-01 10:11:12.345',
+       TIMESTAMPTZ '2024-05-01 10:11:12+00', [1, 2, 3], {'x': 1, 'y': 'a'}, true, 'a,"b"\nc',
+       -99999999999999999999999999999999999999::HUGEINT, DATE '2024-05-01', -0.5::DECIMAL(30,1)),
+      (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)
+    ) t(a, dw, dn, ts, tz, l, s, b, txt, h, d, neg)`;
+    const r = await service.call('query.run', { sql: values, queryId: 'q-kinds' });
+    const text =
+      'a::VARCHAR, dw::VARCHAR, dn::VARCHAR, ts::VARCHAR, tz::VARCHAR, l::VARCHAR, s::VARCHAR, b::VARCHAR, txt, h::VARCHAR, d::VARCHAR, neg::VARCHAR';
+    const want = await sql(`SET TimeZone = 'UTC'; SELECT ${text} FROM (${values})`);
+    const ex = await service.call('query.export', {
+      resultId: r.resultId,
+      format: 'parquet',
+      exportId: 'e-kinds',
+    });
+    expect(await sql(`SELECT ${text} FROM read_parquet(${quoteLiteral(ex.path)})`)).toEqual(want);
+    const csv = await service.call('query.export', {
+      resultId: r.resultId,
+      format: 'csv',
+      exportId: 'e-kinds-csv',
+    });
+    const lines = fs.readFileSync(csv.path, 'utf8');
+    expect(lines.split('\n')[0]).toBe('a,dw,dn,ts,tz,l,s,b,txt,h,d,neg');
+    expect(lines).toContain('12345678901234567890.123');
+    expect(lines).toContain('-99999999999999999999999999999999999999');
+  });
+
   it('cancels a long query by its id', async () => {
     const running = service.call('query.run', {
       sql: 'SELECT count(*) FROM range(100000000000) a, range(10) b WHERE a.range % 7 = b.range',
