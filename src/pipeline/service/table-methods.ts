@@ -9,8 +9,8 @@ import type { PartitionStatus } from '../../shared/runs';
 import { quoteQualified } from '../engine/sql';
 import { tableHistory } from '../delta/history';
 import { localTable } from '../delta/table';
-import { NotFoundError, UsageError } from '../errors';
-import { entrySelect } from '../lake/catalog';
+import { UsageError } from '../errors';
+import { entrySelect, findEntry } from '../lake/catalog';
 import type { CatalogEntry } from '../lake/catalog';
 import type { Model } from '../models';
 import { stateKey } from '../runner/state';
@@ -33,7 +33,7 @@ export type TableTarget = { kind: 'entry'; entry: CatalogEntry } | { kind: 'view
 
 export function targetOf(session: LakeSession, ref: string, models: readonly Model[]): TableTarget {
   try {
-    return { kind: 'entry', entry: resolveEntry(session, ref) };
+    return { kind: 'entry', entry: findEntry(session.explore.catalog, ref.split('.')) };
   } catch (err) {
     const parts = ref.split('.');
     const view = models.find(
@@ -44,22 +44,6 @@ export function targetOf(session: LakeSession, ref: string, models: readonly Mod
     if (view) return { kind: 'view', model: view };
     throw err;
   }
-}
-
-function resolveEntry(session: LakeSession, ref: string): CatalogEntry {
-  const parts = ref.split('.');
-  const entries = session.explore.catalog;
-  const match = entries.filter((e) =>
-    parts.length >= 2 ? e.schema === parts[0] && e.name === parts[1] : e.name === parts[0],
-  );
-  if (match.length === 1 && match[0]) return match[0];
-  if (match.length > 1)
-    throw new UsageError(
-      `'${ref}' is ambiguous: ${match.map((m) => `${m.schema}.${m.name}`).join(', ')}. Qualify it with its layer.`,
-    );
-  throw new NotFoundError(
-    `No table '${ref}' in this lake. Tables: ${entries.map((e) => `${e.schema}.${e.name}`).join(', ') || 'none yet'}.`,
-  );
 }
 
 /** The SELECT for a target at a version (views and Parquet have none). */

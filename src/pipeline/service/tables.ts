@@ -14,16 +14,10 @@ import { physicalName } from '../delta/schema';
 import { parseStats } from '../delta/stats';
 import { summarize } from '../delta/table-info';
 import type { SnapshotSummary } from '../delta/table-info';
-import { findEntry } from '../lake/catalog';
 import type { CatalogEntry } from '../lake/catalog';
 import { loadProject } from '../models';
 import type { Model } from '../models';
 import type { LakeSession } from './session';
-
-/** A table named `schema.name` or a bare unique `name`. */
-export function resolveTable(session: LakeSession, ref: string): CatalogEntry {
-  return findEntry(session.explore.catalog, ref.split('.'));
-}
 
 /** The models of the lake, or none when the project does not load (the lake's problems say why). */
 export function modelsOf(session: LakeSession): Model[] {
