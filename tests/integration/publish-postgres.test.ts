@@ -118,7 +118,7 @@ for (const server of testServers()) {
         await initLake({ dir, sample: true, days: 14, eventsPerDay: 300, seed: 5 });
         process.env['LH_TEST_PUBLISH_PW'] = passwordOf(server);
         process.env['LH_TEST_PUBLISH_BAD_PW'] = 'not-the-password';
-        const table = `      - table: ${FACT}\n        primary_key: [club_id, activity_date]\n      - table: marts.all_types\n        primary_key: [id, day]`;
+        const table = `      - table: ${FACT}\n        primary_key: [club_id, activity_date]\n      - table: marts.all_types\n        primary_key: [id, day]\n      - table: core.dim_club\n        primary_key: [club_id]`;
         fs.appendFileSync(
           path.join(dir, 'lakehouse.yml'),
           `publish:\n${targetYaml(server, target, 'LH_TEST_PUBLISH_PW', table)}\n${targetYaml(server, 'badpw', 'LH_TEST_PUBLISH_BAD_PW', table)}\n${targetYaml(server, 'down', 'LH_TEST_PUBLISH_PW', table, 1)}\n`,
@@ -310,6 +310,36 @@ for (const server of testServers()) {
           ]);
         },
       );
+
+      it('adds a lake column the target lacks and re-sends; refuses a column whose type changed', async () => {
+        const dim = `${server.schema}.dim_club`;
+        expect(await publish({ table: 'core.dim_club' })).toMatchObject({ status: 'done', published: 1 });
+        const pg = server.kind === 'postgres';
+        await check.exec(`ALTER TABLE ${dim} DROP COLUMN league`);
+        await check.exec(
+          pg
+            ? `ALTER TABLE ${dim} ALTER COLUMN tier TYPE bigint`
+            : `ALTER TABLE ${dim} ALTER COLUMN tier BIGINT`,
+        );
+        const refused = await publish({ table: 'core.dim_club' });
+        expect(refused.status).toBe('failed');
+        expect(refused.error).toMatch(
+          /'tier' is (bigint|BIGINT) there but (integer|INT) from the lake \(INTEGER\)/,
+        );
+        expect(refused.error).toMatch(/ALTER COLUMN|drop the table/);
+        await check.exec(
+          pg
+            ? `ALTER TABLE ${dim} ALTER COLUMN tier TYPE integer`
+            : `ALTER TABLE ${dim} ALTER COLUMN tier INT`,
+        );
+        const added = await publish({ table: 'core.dim_club' });
+        expect(added).toMatchObject({ status: 'done', published: 1 });
+        const [[rows, leagues]] = (await check.rows(`SELECT count(*), count(league) FROM ${dim}`)) as [
+          [string, string],
+        ];
+        expect(Number(rows)).toBeGreaterThan(0);
+        expect(leagues).toBe(rows);
+      });
 
       it('a dry run lists the statements and row counts without connecting', async () => {
         const { previewOf, planPublish } = await import('../../src/pipeline/publish');
