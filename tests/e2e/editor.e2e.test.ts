@@ -119,6 +119,19 @@ describeE2E('SQL editor', () => {
     await expect.poll(async () => (await visibleRows(page)).get(0)?.[1], T).toBe('19999998');
     expect((await visibleRows(page)).get(1)).toEqual(['9999998', '19999996']);
     await screenshot(page, 'editor-sorted');
+
+    // Select rows 1–3 by their numbers and copy them as TSV.
+    await wb.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: wb.serve.origin });
+    const gutter = (i: number) =>
+      page.locator(`[data-testid=results] [data-testid=grid-row][data-row="${i}"] [role=rowheader]`);
+    await gutter(0).click();
+    await gutter(2).click({ modifiers: ['Shift'] });
+    await page.keyboard.press('ControlOrMeta+C');
+    await expect
+      .poll(() => page.getByTestId('grid-notice').textContent(), T)
+      .toContain('Copied 3 rows × 2 columns');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe('9999999\t19999998\n9999998\t19999996\n9999997\t19999994');
   }, 480_000);
 
   it('exports the whole result to CSV and the file holds every row', async () => {

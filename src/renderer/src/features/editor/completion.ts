@@ -7,78 +7,14 @@
 import type { CompletionCatalog } from '../../../../shared/contract';
 import { statementAt } from '../../lib/sql';
 import { LANGUAGE_ID, monaco, setSqlGrammar } from './monaco-setup';
-
-type Table = CompletionCatalog['tables'][number];
+import { findTable, qualifierBefore, tablesInStatement, unquote } from './sql-context';
+import type { Table } from './sql-context';
 
 let catalog: CompletionCatalog = { schemas: [], tables: [], functions: [], keywords: [] };
 
 export function setCompletionCatalog(next: CompletionCatalog): void {
   catalog = next;
   setSqlGrammar(next.functions.map((f) => f.name));
-}
-
-const IDENT = String.raw`(?:"[^"]+"|[A-Za-z_][\w$]*)`;
-const QUALIFIED_BEFORE = new RegExp(String.raw`(${IDENT}(?:\.${IDENT})?)\.([\w$]*)$`);
-const FROM_CLAUSE = new RegExp(
-  String.raw`\b(?:from|join)\s+(${IDENT}(?:\.${IDENT})?)(?:\s+(?:as\s+)?(${IDENT}))?`,
-  'gi',
-);
-const NOT_ALIAS = new Set([
-  'where',
-  'join',
-  'on',
-  'left',
-  'right',
-  'inner',
-  'outer',
-  'full',
-  'cross',
-  'natural',
-  'group',
-  'order',
-  'limit',
-  'having',
-  'union',
-  'using',
-  'version',
-  'timestamp',
-  'qualify',
-  'window',
-  'as',
-  'positional',
-  'asof',
-  'anti',
-  'semi',
-  'offset',
-  'except',
-  'intersect',
-  'select',
-  'lateral',
-]);
-
-const unquote = (s: string): string => (s.startsWith('"') ? s.slice(1, -1).replaceAll('""', '"') : s);
-const eq = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-
-function findTable(ref: string): Table | undefined {
-  const parts = ref.split('.').map(unquote);
-  if (parts.length === 2)
-    return catalog.tables.find((t) => eq(t.schema, parts[0] ?? '') && eq(t.name, parts[1] ?? ''));
-  return catalog.tables.find((t) => eq(t.name, parts[0] ?? ''));
-}
-
-/** Tables the statement reads, by the name or alias it uses for them. */
-export function tablesInStatement(sql: string): Map<string, Table> {
-  const out = new Map<string, Table>();
-  for (const m of sql.matchAll(FROM_CLAUSE)) {
-    const ref = m[1] ?? '';
-    const table = findTable(ref);
-    if (table === undefined) continue;
-    out.set(table.name.toLowerCase(), table);
-    const alias = m[2];
-    if (alias !== undefined && !NOT_ALIAS.has(alias.toLowerCase()))
-      out.set(unquote(alias).toLowerCase(), table);
-  }
-  return out;
 }
 
 const Kind = monaco.languages.CompletionItemKind;
@@ -112,16 +48,15 @@ export function provideCompletions(
   const line = model.getLineContent(position.lineNumber).slice(0, position.column - 1);
   const full = model.getValue();
   const stmt = statementAt(full, model.getOffsetAt(position))?.text ?? full;
-  const inStatement = tablesInStatement(stmt);
+  const inStatement = tablesInStatement(stmt, catalog.tables);
 
-  const qual = QUALIFIED_BEFORE.exec(line);
-  if (qual !== null) {
-    const ref = qual[1] ?? '';
+  const ref = qualifierBefore(line);
+  if (ref !== null) {
     const parts = ref.split('.').map(unquote);
     const items: monaco.languages.CompletionItem[] = [];
     if (parts.length === 1) {
       const name = parts[0] ?? '';
-      for (const t of catalog.tables.filter((t) => eq(t.schema, name))) {
+      for (const t of catalog.tables.filter((t) => t.schema.toLowerCase() === name.toLowerCase())) {
         items.push({
           label: { label: t.name, description: `${t.columns.length} columns` },
           kind: Kind.Struct,
@@ -131,10 +66,10 @@ export function provideCompletions(
           sortText: `0${t.name}`,
         });
       }
-      const table = inStatement.get(name.toLowerCase()) ?? findTable(name);
+      const table = inStatement.get(name.toLowerCase()) ?? findTable(catalog.tables, name);
       if (table !== undefined) items.push(...columnItems(table, range, '0'));
     } else {
-      const table = findTable(ref);
+      const table = findTable(catalog.tables, ref);
       if (table !== undefined) items.push(...columnItems(table, range, '0'));
     }
     return { suggestions: items };
