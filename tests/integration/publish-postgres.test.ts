@@ -100,6 +100,20 @@ for (const server of testServers()) {
       ): Promise<PublishResult> =>
         runPublish({ lake, engine, secrets: env, target, table: FACT, retry: { baseMs: 20 }, ...extra });
 
+      /** Ends the publisher's server session from a second one, and waits until it is gone. */
+      async function killSession(session: number): Promise<void> {
+        if (server.kind !== 'postgres') {
+          await check.exec(`KILL ${session}`);
+          return;
+        }
+        await check.exec(`SELECT pg_terminate_backend(${session})`);
+        for (let i = 0; i < 100; i++) {
+          const alive = await check.rows(`SELECT 1 FROM pg_stat_activity WHERE pid = ${session}`);
+          if (alive.length === 0) return;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+
       /** Rewrites two days of the fact in the lake (logins + bump), as a backfill that changed rows would. */
       async function changeDays(which: string[], bump: number): Promise<void> {
         const table = deltaTools.localTable(factDir(), engine);
@@ -188,10 +202,7 @@ for (const server of testServers()) {
           onChunk: async (info) => {
             if (info.partition !== day || killed) return;
             killed = true;
-            await check.exec(
-              server.kind === 'postgres' ? `SELECT pg_terminate_backend(${session})` : `KILL ${session}`,
-            );
-            await new Promise((resolve) => setTimeout(resolve, 200));
+            await killSession(session);
           },
         };
         const failed = await publish({ hooks, retry: { attempts: 1 } });
@@ -219,10 +230,7 @@ for (const server of testServers()) {
           },
           onChunk: async (info) => {
             if (info.partition !== day || info.attempt !== 1) return;
-            await check.exec(
-              server.kind === 'postgres' ? `SELECT pg_terminate_backend(${session})` : `KILL ${session}`,
-            );
-            await new Promise((resolve) => setTimeout(resolve, 200));
+            await killSession(session);
           },
         };
         const progress: PublishProgress[] = [];
