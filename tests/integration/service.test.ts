@@ -294,6 +294,47 @@ describe('a run through the service', () => {
   });
 });
 
+describe('view models', () => {
+  it('appear once their file is written: listed, described, profiled, queried, in the graph but not the grid', async () => {
+    fs.writeFileSync(
+      path.join(root, 'models', 'v_club_searches.sql'),
+      "{{ config(materialized='view', layer='marts') }}\n" +
+        "select club_id, sum(searches)::BIGINT as searches from {{ ref('fct_daily_club_activity') }} group by club_id\n",
+    );
+    const cat = await service.call('catalog.list', {});
+    expect(cat.lake.problems).toEqual([]);
+    expect(cat.tables.find((t) => t.name === 'v_club_searches')).toMatchObject({
+      schema: 'marts',
+      kind: 'view',
+      version: null,
+      model: 'v_club_searches',
+    });
+    const d = await service.call('table.describe', { table: 'marts.v_club_searches' });
+    expect(d.columns.map((c) => c.name)).toEqual(['club_id', 'searches']);
+    const [clubs, total] =
+      (
+        await sql(`SELECT count(DISTINCT club_id), sum(searches) FROM ${await independentTable(factDir())}`)
+      )[0] ?? [];
+    const profile = await service.call('table.profile', { table: 'v_club_searches' });
+    expect(profile[0]?.rows).toBe(Number(clubs));
+    const r = await service.call('query.run', {
+      sql: 'SELECT sum(searches) FROM marts.v_club_searches',
+      queryId: 'q-view',
+    });
+    expect(String(r.rows[0]?.[0])).toBe(String(total));
+    const graph = await service.call('pipeline.graph', {});
+    expect(graph.models.find((m) => m.name === 'v_club_searches')).toMatchObject({
+      materialized: 'view',
+      table: null,
+    });
+    expect(graph.edges).toContainEqual({ from: 'fct_daily_club_activity', to: 'v_club_searches' });
+    expect(graph.edges).toContainEqual({ from: 'source:activity', to: 'stg_activity' });
+    const grid = await service.call('pipeline.status', {});
+    expect(grid.models.map((m) => m.name)).not.toContain('v_club_searches');
+    expect(await code(service.call('table.history', { table: 'marts.v_club_searches' }))).toBe('USAGE');
+  });
+});
+
 describe('queries', () => {
   it('runs, fetches pages, sorts in the engine and records history', async () => {
     const progress: unknown[] = [];

@@ -36,6 +36,7 @@ export function sourceSummaries(session: LakeSession): SourceSummary[] {
 }
 
 async function catalogList(session: LakeSession): Promise<CatalogSnapshot> {
+  await session.refreshIfModelsChanged();
   const models = modelsOf(session);
   const byTable = modelByTable(models);
   const problems: LakeProblem[] = [];
@@ -80,6 +81,7 @@ const FUNCTION_KINDS: Record<string, CompletionCatalog['functions'][number]['kin
 };
 
 async function completions(session: LakeSession): Promise<CompletionCatalog> {
+  await session.refreshIfModelsChanged();
   const engine = session.explore.engine;
   // The kept-results database and DuckDB's own catalogs are not for the editor.
   const cols = await engine.read(

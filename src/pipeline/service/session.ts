@@ -3,6 +3,8 @@
 // lake — the raw watcher and schedule, running queries, the run coordinator,
 // app state in `.workbench/` and per-version caches. Closing it stops all of it.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Disposable } from '../../shared/disposable';
 import type { ColumnInfo } from '../../shared/query';
 import type { EngineClient } from '../engine/client';
@@ -27,6 +29,8 @@ export class LakeSession implements OpenLake {
   watcher: RawWatcher | null = null;
   schedule: ScheduleHandle | null = null;
   private refreshing: Promise<string[]> = Promise.resolve([]);
+  /** models/ as of the last refresh: view models are defined in the editor's engine from it. */
+  private modelsSeen: string;
   private closed = false;
 
   constructor(
@@ -36,6 +40,7 @@ export class LakeSession implements OpenLake {
     ctx: ServiceContext,
   ) {
     this.state = new AppState(lake.layout.root);
+    this.modelsSeen = modelsSignature(lake.layout.models);
     this.runs = new RunCoordinator(this, ctx);
   }
 
@@ -45,12 +50,19 @@ export class LakeSession implements OpenLake {
 
   /** Re-reads tables and raw files into the explore engine, one refresh at a time. Returns changed tables. */
   refresh(): Promise<string[]> {
-    const next = this.refreshing.then(
-      () => (this.closed ? [] : this.explore.refresh()),
-      () => (this.closed ? [] : this.explore.refresh()),
-    );
+    const run = (): Promise<string[]> => {
+      if (this.closed) return Promise.resolve([]);
+      this.modelsSeen = modelsSignature(this.lake.layout.models);
+      return this.explore.refresh();
+    };
+    const next = this.refreshing.then(run, run);
     this.refreshing = next.catch(() => []);
     return next;
+  }
+
+  /** Refreshes when model files changed since the last refresh (so edited view models show up). */
+  async refreshIfModelsChanged(): Promise<void> {
+    if (modelsSignature(this.lake.layout.models) !== this.modelsSeen) await this.refresh();
   }
 
   /** A cached value for an immutable key, computed once. */
@@ -74,6 +86,22 @@ export class LakeSession implements OpenLake {
     await this.refreshing.catch(() => undefined);
     await this.explore.dispose();
     await this.pipeline.dispose();
+  }
+}
+
+/** Names, sizes and mtimes of models/*: changes when a model is added, edited or removed. */
+function modelsSignature(dir: string): string {
+  try {
+    return fs
+      .readdirSync(dir)
+      .sort()
+      .map((name) => {
+        const st = fs.statSync(path.join(dir, name));
+        return `${name}:${st.size}:${st.mtimeMs}`;
+      })
+      .join('|');
+  } catch {
+    return '';
   }
 }
 
