@@ -60,6 +60,7 @@ export const serveCommand: Command = {
         rendererDir = build.dir;
       }
 
+      if (signal.aborted) return 130; // Ctrl-C during the build
       server = await startServer({ service, rendererDir, port, host });
       io.err(
         `Serving lake '${lake.name}' (${lake.path}) in ${((performance.now() - started) / 1000).toFixed(1)} s. Open:\n`,

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { PipelineError } from '../../pipeline';
 import type { WebSocket } from 'ws';
 import { EVENTS_PATH, SERVICE_EVENTS, TOKEN_PARAM } from '../../shared/contract';
 import type { EventMessage, WorkbenchService } from '../../shared/contract';
@@ -219,9 +220,23 @@ export async function startServer(options: ServeOptions): Promise<ServeHandle> {
   );
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: NodeJS.ErrnoException): void => {
+      for (const s of subscriptions) void s.dispose();
+      wss.close();
+      if (err.code === 'EADDRINUSE') {
+        reject(
+          new PipelineError(
+            'IO',
+            `Port ${port} on ${host} is already in use. Choose another with --port, or --port 0 for any free port.`,
+          ),
+        );
+      } else {
+        reject(err);
+      }
+    };
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });
