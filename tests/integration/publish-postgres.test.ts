@@ -186,6 +186,16 @@ for (const server of testServers()) {
             .map((h) => h.partition)
             .sort(),
         ).toEqual(changed);
+        // A skipped day keeps the version of its own last change, not the table's newest version.
+        const firstDone = new Map(
+          history
+            .filter((h) => h.publishId !== r.publishId && h.status === 'done')
+            .map((h) => [h.partition, h.version]),
+        );
+        for (const h of mine.filter((x) => x.status === 'skipped'))
+          expect(h.version).toBe(firstDone.get(h.partition));
+        const current = (await deltaTools.loadSnapshot(deltaTools.localTable(factDir(), engine))).version;
+        for (const h of mine.filter((x) => x.status === 'done')) expect(h.version).toBe(current);
         expect(await targetRows()).toEqual(await deltaRows(factDir()));
       });
 
