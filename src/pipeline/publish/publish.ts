@@ -352,14 +352,15 @@ class PublishRun {
     }
   }
 
+  /** A fresh connection for the next attempt; a server that stays away ends the publish. */
   private async reconnect(signal?: AbortSignal): Promise<void> {
-    for (;;) {
+    for (let tries = 1; ; tries++) {
       try {
         await this.connect();
         return;
       } catch (err) {
-        if (signal?.aborted || !isTransient(err)) throw err;
-        await sleep(this.retry.baseMs, signal);
+        if (signal?.aborted || !isTransient(err) || tries >= this.retry.attempts) throw err;
+        await sleep(this.retry.baseMs * tries, signal);
       }
     }
   }
