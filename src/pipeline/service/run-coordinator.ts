@@ -4,6 +4,7 @@
 // announcing the finish. Raw arrivals and the schedule ask for "everything
 // stale"; while a run is going such asks coalesce into one run after it.
 
+import type { Disposable } from '../../shared/disposable';
 import type { RunSummary } from '../../shared/runs';
 import { PipelineError, UsageError, isCancelled } from '../errors';
 import { openLake } from '../lake/lake';
@@ -150,11 +151,11 @@ export class RunCoordinator {
     const done = new Promise<void>((resolve) => {
       finished = resolve;
     });
-    let registration: { dispose(): void | Promise<void> } | null = null;
+    const registration: { current: Disposable | null } = { current: null };
     const known = (runId: string): void => {
       if (handle.runId) return;
       handle.runId = runId;
-      registration = this.ctx.track({ id: runId, cancel: () => handle.controller.abort(), done });
+      registration.current = this.ctx.track({ id: runId, cancel: () => handle.controller.abort(), done });
       settleId(runId);
     };
     let summary: RunSummary;
@@ -192,7 +193,7 @@ export class RunCoordinator {
     this.ctx.emit('onDidFinishRun', { ...summary, kind: request.kind });
     this.ctx.emit('onDidChangeLake', { reason: 'run', tables, sources: [] });
     finished();
-    void (registration as { dispose(): void | Promise<void> } | null)?.dispose();
+    void registration.current?.dispose();
     const again = this.again;
     this.again = null;
     if (again !== null && !this.disposed) this.runStale(again);
