@@ -117,4 +117,22 @@ describeE2E('catalog', () => {
     await page.getByTestId('status-last-change').waitFor(T);
     await screenshot(page, 'catalog-live-update');
   });
+
+  it('opens a lake from the start page, and says why a folder is not one', async () => {
+    const { page, lake } = wb;
+    await page.keyboard.press('ControlOrMeta+Shift+P');
+    await page.getByTestId('command-input').fill('open another lake');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('start-page').waitFor(T);
+    await page.getByTestId('open-lake-path').fill('/tmp');
+    await page.getByTestId('open-lake').click();
+    const error = page.getByTestId('start-error');
+    await error.waitFor(T);
+    expect(await error.textContent()).toContain('/tmp');
+    await screenshot(page, 'catalog-start-page');
+    await page.getByTestId('open-lake-path').fill(lake);
+    await page.getByTestId('open-lake').click();
+    await page.getByTestId('catalog-item').first().waitFor(T);
+    expect(await page.getByTestId('status-lake').getAttribute('title')).toBe(lake);
+  });
 });

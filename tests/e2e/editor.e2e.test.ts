@@ -79,6 +79,17 @@ describeE2E('SQL editor', () => {
     await screenshot(page, 'editor-run');
   });
 
+  it('completes the columns of a table through its alias', async () => {
+    const { page } = wb;
+    await setSql(page, 'select \nfrom core.dim_club c');
+    await page.keyboard.press('ControlOrMeta+Home');
+    await page.keyboard.press('End');
+    await page.keyboard.type('c.club_n');
+    await page.locator('.suggest-widget .monaco-list-row', { hasText: 'club_name' }).first().waitFor(T);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => editorText(page)).toContain('select c.club_name');
+  });
+
   it('scrolls deep into a 10-million-row result and sorts it', async () => {
     const { page } = wb;
     await setSql(page, 'select range as n, range * 2 as twice from range(10000000)');

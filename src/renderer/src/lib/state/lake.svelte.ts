@@ -29,6 +29,8 @@ class LakeState {
   /** A lake being opened or created: the start page shows it as busy. */
   busy = $state<string | null>(null);
   running = $state<RunningRun | null>(null);
+  /** The user asked for the start page to open another lake; the current one stays open meanwhile. */
+  choosing = $state(false);
   private started = false;
 
   /** Loads the current lake and catalog, and starts listening for changes (once). */
@@ -85,6 +87,7 @@ class LakeState {
       this.info = await api.call('lake.open', { path });
       await this.reloadCatalog();
       this.revision += 1;
+      this.choosing = false;
     } finally {
       this.busy = null;
     }
@@ -96,6 +99,7 @@ class LakeState {
       this.info = await api.call('lake.createSample', days === undefined ? { path } : { path, days });
       await this.reloadCatalog();
       this.revision += 1;
+      this.choosing = false;
     } finally {
       this.busy = null;
     }
