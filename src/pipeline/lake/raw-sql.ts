@@ -40,34 +40,45 @@ export function goodRowsSql(
   return `SELECT ${cols}, _arrival_date, _file FROM ${relation} WHERE _reason IS NULL${window}`;
 }
 
+/**
+ * JSON lines: each line is parsed once (json_transform to one JSON value per
+ * declared field); kinds are read off the canonical JSON text json_transform
+ * writes — `"` a string, digits without `.`/`e` an integer, `true`/`false` —
+ * so that 12.5 is not an INTEGER and "42" is not a number, even where TRY_CAST
+ * would accept them. A JSON null counts as absent. Only a trailing CR is
+ * dropped from a line, so CRLF files read like LF files.
+ */
 function jsonlSql(source: SourceDef, files: readonly string[]): string {
-  const paths = quoteList(source.columns.map((c) => `$.${c.name}`));
-  const typed = source.columns.map((c, i) => `${jsonCast(i + 1, c)} AS ${quoteIdent(c.name)}`);
-  // A JSON null counts as absent; `_k` holds each field's JSON kind so that 12.5 is
-  // not an INTEGER and "42" is not a number, even where TRY_CAST would accept them.
+  const structure = JSON.stringify(Object.fromEntries(source.columns.map((c) => [c.name, 'JSON'])));
+  const fields = source.columns.map((c, i) => `struct_extract(_j, ${quoteLiteral(c.name)}) AS _e${i}`);
+  const typed = source.columns.map((c, i) => `${jsonCast(`_e${i}`, c)} AS ${quoteIdent(c.name)}`);
   return `SELECT _file, _line, ${arrivalDate('_file')} AS _arrival_date, _raw,
   CASE WHEN NOT _ok THEN 'malformed JSON: ' || left(_raw, ${SNIPPET})
 ${reasonCases(
   source.columns,
-  (i) => `_p${i}`,
-  (i) => `_v[${i + 1}]`,
+  (i) => `_e${i} IS NOT NULL`,
+  (i) => jsonText(`_e${i}`),
 )}
   END AS _reason,
   ${source.columns.map((c) => quoteIdent(c.name)).join(', ')}
 FROM (
-  SELECT *, ${source.columns.map((_, i) => `coalesce(_k[${i + 1}], 'NULL') <> 'NULL' AS _p${i}`).join(', ')}, ${typed.join(', ')}
+  SELECT _file, _line, _raw, _ok, ${source.columns.map((_, i) => `_e${i}`).join(', ')}, ${typed.join(', ')}
   FROM (
-    SELECT *,
-      CASE WHEN _ok THEN json_extract_string(_raw, ${paths}) END AS _v,
-      CASE WHEN _ok THEN json_type(_raw, ${paths}) END AS _k
+    SELECT _file, _line, _raw, _ok, ${fields.join(', ')}
     FROM (
-      SELECT _file, _line, _raw, json_valid(_raw) AND starts_with(ltrim(_raw), '{') AS _ok
+      SELECT _file, _line, _raw, _ok, CASE WHEN _ok THEN json_transform(_raw, ${quoteLiteral(structure)}) END AS _j
       FROM (
-        SELECT filename AS _file, unnest(range(1, len(_lines) + 1)) AS _line, unnest(_lines) AS _raw
-        FROM (SELECT filename, string_split(replace(content, chr(13), ''), chr(10)) AS _lines
-              FROM read_text(${quoteList(files)}))
+        SELECT _file, _line, _raw,
+          CASE WHEN starts_with(_raw, '{') THEN json_valid(_raw) ELSE json_valid(_raw) AND starts_with(ltrim(_raw), '{') END AS _ok
+        FROM (
+          SELECT _file, _line, CASE WHEN ends_with(_raw, chr(13)) THEN left(_raw, -1) ELSE _raw END AS _raw
+          FROM (
+            SELECT filename AS _file, unnest(range(1, len(_lines) + 1)) AS _line, unnest(_lines) AS _raw
+            FROM (SELECT filename, string_split(content, chr(10)) AS _lines FROM read_text(${quoteList(files)}))
+          )
+        )
+        WHERE starts_with(_raw, '{') OR trim(_raw) <> ''
       )
-      WHERE trim(_raw) <> ''
     )
   )
 )`;
@@ -76,20 +87,29 @@ FROM (
 const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT']);
 const NUMBER_TYPES = new Set(['FLOAT', 'REAL', 'DOUBLE']);
 
-/** The typed value of field i (1-based), NULL unless its JSON kind fits the declared type. */
-function jsonCast(i: number, col: SourceColumn): string {
-  const v = `_v[${i}]`;
-  const k = `_k[${i}]`;
-  if (col.type === 'JSON') return v;
-  if (col.type === 'VARCHAR') return `CASE WHEN ${k} = 'VARCHAR' THEN ${v} END`;
-  if (col.type === 'BOOLEAN') return `CASE WHEN ${k} = 'BOOLEAN' THEN TRY_CAST(${v} AS BOOLEAN) END`;
-  if (INTEGER_TYPES.has(col.type))
-    return `CASE WHEN ${k} IN ('BIGINT', 'UBIGINT') THEN TRY_CAST(${v} AS ${col.type}) END`;
-  if (NUMBER_TYPES.has(col.type) || col.type.startsWith('DECIMAL')) {
-    return `CASE WHEN ${k} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(${v} AS ${col.type}) END`;
+/** A JSON string's value: the text between the quotes unless it has escapes to undo. */
+function unquoted(e: string): string {
+  return `CASE WHEN contains(${e}, '\\') THEN json_extract_string(${e}, '$') ELSE ${e}[2:-2] END`;
+}
+
+/** A field as json_extract_string gives it: strings unquoted, anything else as JSON text. */
+function jsonText(e: string): string {
+  return `CASE WHEN starts_with(${e}, '"') THEN ${unquoted(e)} ELSE CAST(${e} AS VARCHAR) END`;
+}
+
+/** The typed value of a field (`e`: its JSON text), NULL unless its JSON kind fits the declared type. */
+function jsonCast(e: string, col: SourceColumn): string {
+  const isNumber = `(starts_with(${e}, '-') OR left(${e}, 1) BETWEEN '0' AND '9')`;
+  if (col.type === 'JSON') return jsonText(e);
+  if (col.type === 'VARCHAR') return `CASE WHEN starts_with(${e}, '"') THEN ${unquoted(e)} END`;
+  if (col.type === 'BOOLEAN') return `CASE WHEN ${e} IN ('true', 'false') THEN ${e} = 'true' END`;
+  if (INTEGER_TYPES.has(col.type)) {
+    return `CASE WHEN ${isNumber} AND NOT regexp_matches(${e}, '[.eE]') THEN TRY_CAST(${e} AS ${col.type}) END`;
   }
+  if (NUMBER_TYPES.has(col.type) || col.type.startsWith('DECIMAL'))
+    return `CASE WHEN ${isNumber} THEN TRY_CAST(${e} AS ${col.type}) END`;
   // Dates, times, timestamps and UUIDs are JSON strings.
-  return `CASE WHEN ${k} = 'VARCHAR' THEN TRY_CAST(${v} AS ${col.type}) END`;
+  return `CASE WHEN starts_with(${e}, '"') THEN TRY_CAST(${unquoted(e)} AS ${col.type}) END`;
 }
 
 function csvSql(source: SourceDef, files: readonly string[]): string {
