@@ -26,6 +26,9 @@ import { ReferenceModel } from './reference-model';
 
 /** Absolute path of resources/sample, the lake template that `lakehouse init --sample` copies. */
 export function sampleTemplateDir(): string {
+  // A bundled or packaged app sits elsewhere than the source tree; its host names the folder.
+  const override = process.env['LAKEHOUSE_SAMPLE_DIR'];
+  if (override !== undefined && override !== '') return override;
   return fileURLToPath(new URL('../../../resources/sample', import.meta.url));
 }
 
