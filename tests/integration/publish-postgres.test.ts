@@ -380,6 +380,13 @@ for (const server of testServers()) {
         expect(r.error).toMatch(/target 'badpw'/);
         expect(r.error).toContain(server.url?.hostname ?? '');
         expect(r.error).toMatch(/password.*LH_TEST_PUBLISH_BAD_PW/);
+        // The history shows the failure against the days it was going to send.
+        const history = await ledgerHistory(ledgerTable(lake.layout, engine), {
+          target: 'badpw',
+          limit: 100,
+        });
+        expect(history.filter((h) => h.publishId === r.publishId && h.status === 'failed')).toHaveLength(14);
+        expect(history[0]?.error).toBe(r.error);
       });
 
       it('an unreachable server fails with a message naming the target, the server and the fix', async () => {

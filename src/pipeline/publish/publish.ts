@@ -90,7 +90,7 @@ export async function runPublish(opts: PublishRunOptions): Promise<PublishResult
   try {
     await run.execute();
   } catch (err) {
-    run.fail(err);
+    await run.fail(err);
   } finally {
     await run.dispose();
   }
@@ -397,7 +397,12 @@ class PublishRun {
     );
   }
 
-  fail(err: unknown): void {
+  /**
+   * Ends the run as failed or cancelled. A failure before any partition was
+   * tried (connection, login, schema drift) is recorded against the partitions
+   * it was going to send, so the history shows it.
+   */
+  async fail(err: unknown): Promise<void> {
     if (isCancelled(err) || this.opts.signal?.aborted) {
       this.status = 'cancelled';
       this.error =
@@ -406,6 +411,13 @@ class PublishRun {
     }
     this.status = 'failed';
     this.error = err instanceof Error ? err.message : String(err);
+    if (this.outcomes.length > 0) return;
+    const error = this.error;
+    const unsent = this.plan.partitions.filter((p) => !p.skip);
+    const rows = unsent.map((p) =>
+      this.ledgerRow(p, { rows: 0, deleted: 0, status: 'failed', attempts: 0, elapsedMs: 0, error }),
+    );
+    if (rows.length > 0) await appendLedger(this.ledger, rows).catch(() => undefined);
   }
 
   async dispose(): Promise<void> {
