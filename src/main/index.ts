@@ -4,8 +4,10 @@
 // closed its lake, so no run is left half-committed. Only one instance runs per user profile;
 // a second launch focuses the first. Security guards are installed before any window exists.
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
 import { createWorkbenchService } from '../pipeline';
+import { isSamePage } from '../shared/web-policy';
 import { forwardServiceEvents, registerServiceIpc } from './ipc';
 import { LakeController } from './lakes';
 import { DisposableStore, toDisposable } from './lifecycle';
@@ -48,6 +50,7 @@ function main(): void {
   const renderer: RendererSource = isDev
     ? { url: devServerUrl }
     : { file: join(import.meta.dirname, '../renderer/index.html') };
+  const rendererUrl = 'url' in renderer ? renderer.url : pathToFileURL(renderer.file).href;
   const userData = app.getPath('userData');
   let mainWindow: MainWindow | undefined;
 
@@ -92,11 +95,18 @@ function main(): void {
     registerServiceIpc({
       ipc: ipcMain,
       service: () => service,
-      // Only our window's top frame, which can show nothing but our page (navigation is blocked).
+      // Only our window's top frame, showing our own page (navigation is blocked anyway).
       isTrustedSender: (event) => {
         const window = mainWindow?.window;
-        if (window === undefined || window.isDestroyed()) return false;
-        return event.sender === window.webContents && event.senderFrame === window.webContents.mainFrame;
+        if (window === undefined || window.isDestroyed() || event.sender !== window.webContents) return false;
+        const frame = event.senderFrame as Electron.WebFrameMain | null;
+        const top = window.webContents.mainFrame;
+        return (
+          frame !== null &&
+          frame.processId === top.processId &&
+          frame.routingId === top.routingId &&
+          isSamePage(rendererUrl, frame.url)
+        );
       },
       onRefused: (method, reason) => console.warn(`[lakehouse:ipc] refused ${method}: ${reason}`),
     }),
