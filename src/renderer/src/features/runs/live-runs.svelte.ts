@@ -112,8 +112,24 @@ class LiveRuns {
     // Keep a short history: the newest few runs are enough for the panels.
     this.runs = [run, ...this.runs].slice(0, 8);
     this.tick();
+    void this.describe(runId);
     // The proxied copy in the array, so later writes are seen.
     return this.runs[0] ?? run;
+  }
+
+  /** A run first seen through its events (auto-run, another window): its words come from the ledger. */
+  private async describe(runId: string): Promise<void> {
+    let records;
+    try {
+      records = await api.call('runs.list', { limit: 10 });
+    } catch {
+      return;
+    }
+    const rec = records.find((r) => r.runId === runId);
+    const run = this.runs.find((r) => r.runId === runId);
+    if (!rec || !run) return;
+    if (run.kind === null && (rec.kind === 'run' || rec.kind === 'backfill')) run.kind = rec.kind;
+    run.request ??= rec.request;
   }
 
   private tick(): void {
