@@ -18,6 +18,7 @@ const URL_TEXT =
   process.env['LAKEHOUSE_TEST_PG'] ?? 'postgres://lakehouse:lakehouse@127.0.0.1:5432/lakehouse_test';
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const DAYS = Number(process.argv[3] ?? 10);
+const ROUNDS = 3;
 const SCHEMA = 'lh_publish_bench';
 const COLUMNS =
   'club_id integer NOT NULL, activity_date date NOT NULL, active_users bigint, logins bigint, searches bigint, profile_views bigint, shortlist_adds bigint, transfer_requests bigint, pitches_sent bigint, pitches_viewed bigint, messages bigint, PRIMARY KEY (club_id, activity_date)';
@@ -71,31 +72,41 @@ try {
       throw new Error(`publish ended ${r.status}: ${r.error ?? ''}`);
     return (performance.now() - t0) / 1000;
   };
-  const firstS = await publish(); // creates the table: inserts only
-  const againS = await publish(); // steady state: every day deleted and re-inserted
-
+  const firstS = await publish(); // creates the schema and the table: inserts only
   // The floor: the same rows as one CSV, COPYed into an empty table of the same shape.
   const csv = path.join(work, 'rows.csv');
   await engine.run(`COPY (${SQL}) TO '${csv}' (FORMAT csv, HEADER false)`);
   await client.query(`CREATE TABLE ${SCHEMA}.floor (${COLUMNS})`);
-  const floors: number[] = [];
-  for (let i = 0; i < 2; i++) {
+  const floor = async (): Promise<number> => {
     await client.query(`TRUNCATE ${SCHEMA}.floor`);
     const t0 = performance.now();
     await pipeline(
       fs.createReadStream(csv, { highWaterMark: 1 << 20 }),
       client.query(copyFrom(`COPY ${SCHEMA}.floor FROM STDIN (FORMAT csv)`)),
     );
-    floors.push((performance.now() - t0) / 1000);
+    return (performance.now() - t0) / 1000;
+  };
+  // Rounds alternate publish and floor, and the best of each counts, so a busy machine
+  // slows both sides of the ratio alike.
+  const agains: number[] = [];
+  const floors: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    agains.push(await publish()); // steady state: every day deleted and re-inserted
+    floors.push(await floor());
   }
+  const againS = Math.min(...agains);
   const floorS = Math.min(...floors);
   const rate = (s: number): string => `${Math.round(ROWS / s).toLocaleString('en-US')} rows/s`;
   console.log(
     `publish ${ROWS.toLocaleString('en-US')} rows in ${DAYS} daily partitions to PostgreSQL (${u.hostname}):`,
   );
   console.log(`  first publish (creates the table):   ${firstS.toFixed(2)} s  ${rate(firstS)}`);
-  console.log(`  re-publish (delete + insert per day): ${againS.toFixed(2)} s  ${rate(againS)}`);
-  console.log(`  floor, one plain COPY FROM STDIN:     ${floorS.toFixed(2)} s  ${rate(floorS)}`);
+  console.log(
+    `  re-publish (delete + insert per day): ${againS.toFixed(2)} s  ${rate(againS)}  (best of ${ROUNDS})`,
+  );
+  console.log(
+    `  floor, one plain COPY FROM STDIN:     ${floorS.toFixed(2)} s  ${rate(floorS)}  (best of ${ROUNDS})`,
+  );
   console.log(
     `  ratio to the floor: first ${(floorS / firstS).toFixed(2)}, re-publish ${(floorS / againS).toFixed(2)}`,
   );
