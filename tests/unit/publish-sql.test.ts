@@ -108,8 +108,20 @@ describe('generated T-SQL', () => {
   it('creates the schema and the table only when missing, with the primary key', () => {
     expect(tsql.createTable(spec('sqlserver'))).toEqual([
       "IF SCHEMA_ID(N'dbo') IS NULL EXEC(N'CREATE SCHEMA [dbo]')",
-      "IF OBJECT_ID(N'[dbo].[fct]', N'U') IS NULL CREATE TABLE [dbo].[fct] ([club_id] INT NOT NULL, [activity_date] DATE NOT NULL, [name] NVARCHAR(MAX) NULL, [flag] BIT NULL, [at] DATETIME2(6) NULL, [at_tz] DATETIMEOFFSET(6) NULL, [payload] VARBINARY(MAX) NULL, CONSTRAINT [PK_fct] PRIMARY KEY ([club_id], [activity_date]))",
+      "IF OBJECT_ID(N'[dbo].[fct]', N'U') IS NULL CREATE TABLE [dbo].[fct] ([club_id] INT NOT NULL, [activity_date] DATE NOT NULL, [name] NVARCHAR(MAX) NULL, [flag] BIT NULL, [at] DATETIME2(6) NULL, [at_tz] DATETIMEOFFSET(6) NULL, [payload] VARBINARY(MAX) NULL, CONSTRAINT [PK_fct] PRIMARY KEY ([activity_date], [club_id]))",
     ]);
+  });
+
+  it('indexes a partition column outside the key, so a day is deleted by range, not by a scan', () => {
+    const s = { ...spec('sqlserver'), primaryKey: ['club_id'] };
+    expect(tsql.createTable(s)[1]).toContain('PRIMARY KEY ([club_id])');
+    expect(tsql.createTable(s)[2]).toBe(
+      "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'IX_fct_activity_date' AND object_id = OBJECT_ID(N'[dbo].[fct]')) CREATE INDEX [IX_fct_activity_date] ON [dbo].[fct] ([activity_date])",
+    );
+    expect(pgsql.createTable({ ...spec('postgres'), primaryKey: ['club_id'] })[2]).toBe(
+      'CREATE INDEX IF NOT EXISTS "fct_activity_date_idx" ON "dbo"."fct" ("activity_date")',
+    );
+    expect(tsql.createTable(spec('sqlserver'))).toHaveLength(2);
   });
 
   it('adds new columns as nullable', () => {
@@ -195,7 +207,7 @@ describe('generated PostgreSQL', () => {
   it('creates, stages with COPY and swaps', () => {
     const s = spec('postgres');
     expect(pgsql.createTable(s)[1]).toBe(
-      'CREATE TABLE IF NOT EXISTS "dbo"."fct" ("club_id" integer NOT NULL, "activity_date" date NOT NULL, "name" text, "flag" boolean, "at" timestamp(6) without time zone, "at_tz" timestamp(6) with time zone, "payload" bytea, PRIMARY KEY ("club_id", "activity_date"))',
+      'CREATE TABLE IF NOT EXISTS "dbo"."fct" ("club_id" integer NOT NULL, "activity_date" date NOT NULL, "name" text, "flag" boolean, "at" timestamp(6) without time zone, "at_tz" timestamp(6) with time zone, "payload" bytea, PRIMARY KEY ("activity_date", "club_id"))',
     );
     expect(copyFromSql(s)).toBe(
       'COPY pg_temp."lh_stage_fct" ("club_id", "activity_date", "name", "flag", "at", "at_tz", "payload") FROM STDIN (FORMAT csv)',

@@ -4,6 +4,7 @@
 // swap's INSERT … SELECT with explicit styles (126/127: ISO 8601, 2: hex), so
 // no value goes through a JavaScript Date or float on the way.
 
+import { keyOrder, needsPartitionIndex } from './types';
 import type { DialectSql, PartitionValue, SpecColumn, TableSpec, TargetColumn } from './types';
 
 export function quoteIdentTsql(name: string): string {
@@ -60,11 +61,18 @@ export const tsql: DialectSql = {
   qualified,
   createTable(spec) {
     const name = qualified(spec);
-    const pk = `CONSTRAINT ${quoteIdentTsql(`PK_${spec.name}`)} PRIMARY KEY (${spec.primaryKey.map(quoteIdentTsql).join(', ')})`;
-    return [
+    const pk = `CONSTRAINT ${quoteIdentTsql(`PK_${spec.name}`)} PRIMARY KEY (${keyOrder(spec).map(quoteIdentTsql).join(', ')})`;
+    const out = [
       `IF SCHEMA_ID(${quoteLiteralTsql(spec.schema)}) IS NULL EXEC(${quoteLiteralTsql(`CREATE SCHEMA ${quoteIdentTsql(spec.schema)}`)})`,
       `IF OBJECT_ID(${quoteLiteralTsql(name)}, N'U') IS NULL CREATE TABLE ${name} (${[...spec.columns.map(columnDef), pk].join(', ')})`,
     ];
+    if (needsPartitionIndex(spec)) {
+      const index = `IX_${spec.name}_${spec.partitionColumn ?? ''}`;
+      out.push(
+        `IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = ${quoteLiteralTsql(index)} AND object_id = OBJECT_ID(${quoteLiteralTsql(name)})) CREATE INDEX ${quoteIdentTsql(index)} ON ${name} (${quoteIdentTsql(spec.partitionColumn ?? '')})`,
+      );
+    }
+    return out;
   },
   addColumns(spec, columns) {
     return columns.map(

@@ -71,11 +71,11 @@ export class PostgresAdapter implements PublishAdapter {
   }
 
   async createTable(spec: TableSpec): Promise<void> {
-    const [schemaSql, tableSql] = this.sql.createTable(spec);
+    const [schemaSql, ...rest] = this.sql.createTable(spec);
     // CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists.
     const exists = await this.db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [spec.schema]);
     if (exists.rowCount === 0 && schemaSql) await this.db.query(schemaSql);
-    if (tableSql) await this.db.query(tableSql);
+    for (const stmt of rest) await this.db.query(stmt);
   }
 
   async addColumns(spec: TableSpec, columns: readonly SpecColumn[]): Promise<void> {

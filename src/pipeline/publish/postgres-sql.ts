@@ -3,6 +3,7 @@
 // so PostgreSQL parses every value once; the swap moves them with a plain
 // INSERT … SELECT inside the partition's transaction.
 
+import { keyOrder, needsPartitionIndex } from './types';
 import type { DialectSql, PartitionValue, SpecColumn, TableSpec } from './types';
 
 export function quoteIdentPg(name: string): string {
@@ -38,11 +39,18 @@ export const pgsql: DialectSql = {
   qualified,
   createTable(spec) {
     const cols = spec.columns.map((c) => `${quoteIdentPg(c.name)} ${c.type.sql}${c.key ? ' NOT NULL' : ''}`);
-    const pk = `PRIMARY KEY (${spec.primaryKey.map(quoteIdentPg).join(', ')})`;
-    return [
+    const pk = `PRIMARY KEY (${keyOrder(spec).map(quoteIdentPg).join(', ')})`;
+    const out = [
       `CREATE SCHEMA IF NOT EXISTS ${quoteIdentPg(spec.schema)}`,
       `CREATE TABLE IF NOT EXISTS ${qualified(spec)} (${[...cols, pk].join(', ')})`,
     ];
+    if (needsPartitionIndex(spec)) {
+      const index = `${spec.name}_${spec.partitionColumn ?? ''}_idx`.slice(0, 63);
+      out.push(
+        `CREATE INDEX IF NOT EXISTS ${quoteIdentPg(index)} ON ${qualified(spec)} (${quoteIdentPg(spec.partitionColumn ?? '')})`,
+      );
+    }
+    return out;
   },
   addColumns(spec, columns) {
     return columns.map(

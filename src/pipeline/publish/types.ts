@@ -89,3 +89,20 @@ export interface PublishAdapter {
   /** Closes the connection; never throws. */
   close(): Promise<void>;
 }
+
+/**
+ * The primary key as created: led by the partition column when it is part of the
+ * key, so a day's delete is one range of the key's index (SQL Server: of the
+ * clustered index) instead of a scan of the whole table.
+ */
+export function keyOrder(spec: Pick<TableSpec, 'primaryKey' | 'partitionColumn'>): string[] {
+  const p = spec.partitionColumn;
+  return p !== null && spec.primaryKey.includes(p)
+    ? [p, ...spec.primaryKey.filter((c) => c !== p)]
+    : [...spec.primaryKey];
+}
+
+/** A partition column outside the key gets an index of its own, for the same reason. */
+export function needsPartitionIndex(spec: Pick<TableSpec, 'primaryKey' | 'partitionColumn'>): boolean {
+  return spec.partitionColumn !== null && !spec.primaryKey.includes(spec.partitionColumn);
+}
