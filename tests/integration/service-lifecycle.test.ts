@@ -78,6 +78,31 @@ describe('the service lifecycle', () => {
     expect(await code(service.call('catalog.list', {}))).toBe('USAGE');
   });
 
+  it('opens a lake with a broken table, naming it, and refuses a lake whose config does not load', async () => {
+    const lake = path.join(work, 'b');
+    const broken = path.join(lake, 'tables', 'core', 'broken', '_delta_log');
+    fs.mkdirSync(broken, { recursive: true });
+    fs.writeFileSync(path.join(broken, '00000000000000000000.json'), '{"this is": "not a delta commit"\n');
+    const service = createWorkbenchService({ watch: false });
+    try {
+      const info = await service.call('lake.open', { path: lake });
+      expect(info.problems.map((p) => p.subject)).toEqual(['core.broken']);
+      const cat = await service.call('catalog.list', {});
+      expect(cat.lake.problems.map((p) => p.subject)).toEqual(['core.broken']);
+      expect(cat.sources.length).toBeGreaterThan(0);
+      fs.rmSync(path.join(lake, 'tables', 'core', 'broken'), { recursive: true });
+
+      const bad = path.join(work, 'bad-config');
+      fs.mkdirSync(bad);
+      fs.writeFileSync(path.join(bad, 'lakehouse.yml'), 'name: x\nengine: { threads: many }\n');
+      fs.writeFileSync(path.join(bad, 'sources.yml'), 'version: 1\nsources: {}\n');
+      await expect(service.call('lake.open', { path: bad })).rejects.toMatchObject({ code: 'CONFIG' });
+      expect((await service.call('lake.current', {}))?.path).toBe(lake);
+    } finally {
+      await service.dispose();
+    }
+  });
+
   it('reads passwords from the environment by default and keeps set ones in memory only', async () => {
     const secrets = environmentSecrets({ LH_TEST_PW: 's3cret' });
     expect(secrets.kind).toBe('environment');
