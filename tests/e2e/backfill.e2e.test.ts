@@ -129,6 +129,55 @@ describeE2E('backfill from the UI', () => {
     expect(errors.filter((e) => !/favicon|404/.test(e))).toEqual([]);
   }, 300_000);
 
+  it('works from the keyboard and by dragging in the calendar', async () => {
+    const { page } = wb;
+    await page.getByTestId('nav-pipeline').click();
+    const first = page.locator(`[data-testid=grid-cell][data-model=${MODEL}][data-day="2024-05-01"]`);
+    await first.waitFor({ timeout: 30_000 });
+    // Arrow keys move between cells; Enter opens the focused one.
+    await first.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    const detail = page.getByTestId('partition-detail');
+    await expect.poll(() => detail.getAttribute('data-partition'), { timeout: 30_000 }).toBe('2024-05-02');
+    expect(await detail.getAttribute('data-model')).toBe(MODEL);
+    await detail.getByTestId('partition-status').waitFor({ timeout: 30_000 });
+    expect(await detail.getByTestId('partition-status').textContent()).toBe('done');
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached', timeout: 10_000 });
+
+    // Drag from the 2nd to the 4th in the calendar: the inputs follow.
+    await page.locator('body').press('b');
+    const panel = page.getByTestId('backfill-panel');
+    const day = (d: string) => panel.locator(`[data-testid=backfill-picker] [data-day="${d}"]`);
+    const a = await day('2024-05-02').boundingBox();
+    const b = await day('2024-05-04').boundingBox();
+    if (!a || !b) throw new Error('calendar days are not on screen');
+    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+    await page.mouse.up();
+    expect(await panel.getByTestId('backfill-from').inputValue()).toBe('2024-05-02');
+    expect(await panel.getByTestId('backfill-to').inputValue()).toBe('2024-05-04');
+    // Keyboard in the calendar: Enter on a start, arrows, Enter on the end.
+    await day('2024-05-01').focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    expect(await panel.getByTestId('backfill-from').inputValue()).toBe('2024-05-01');
+    expect(await panel.getByTestId('backfill-to').inputValue()).toBe('2024-05-03');
+    // A typed day that does not exist is refused with a message, and nothing changes.
+    await panel.getByTestId('backfill-from').fill('2024-02-30');
+    await panel.getByTestId('backfill-from').press('Enter');
+    await panel.getByText('Type days as YYYY-MM-DD').waitFor({ timeout: 5_000 });
+    await screenshot(page, 'backfill-keyboard');
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached', timeout: 10_000 });
+  }, 120_000);
+
   it('cancels a running backfill from the panel and resumes it to the end', async () => {
     // A lake of its own, big enough that the backfill is still running when Cancel is clicked.
     const big = await workbench({ days: 10, eventsPerDay: 2000, fresh: true });
