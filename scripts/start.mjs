@@ -71,23 +71,36 @@ function ensureElectron() {
     : { found: false, reason: failure, downloadFailed: true };
 }
 
-/** Creates and builds the sample lake on first use; returns the CLI's exit status (0 when nothing to do). */
+/** True when the lake has no built table yet (a first start, or one interrupted before its run). */
+function hasNoTables(dir) {
+  const tables = join(dir, 'tables');
+  return !existsSync(tables) || readdirSync(tables).length === 0;
+}
+
+/**
+ * Creates the sample lake on first use and builds its tables when none are built yet; returns
+ * the CLI's exit status (0 when nothing to do).
+ */
 function ensureSampleLake() {
-  if (lake !== sampleLake || existsSync(join(lake, 'lakehouse.yml'))) return 0;
+  if (lake !== sampleLake) return 0;
+  const create = !existsSync(join(lake, 'lakehouse.yml'));
+  if (!create && !hasNoTables(lake)) return 0;
   if (!existsSync(cli)) {
     console.error(
       `The lakehouse CLI (${shown(cli)}) is not in this checkout, so the sample lake cannot be created.`,
     );
     return 1;
   }
-  console.log(`Creating a sample lake with 7 days of events in ${shown(lake)}…`);
-  let status = runNode([cli, 'init', lake, '--sample', '--days', '7']);
-  if (status !== 0) {
-    console.error(`\`lakehouse init\` failed (exit ${status}); its message is above.`);
-    return status;
+  if (create) {
+    console.log(`Creating a sample lake with 7 days of events in ${shown(lake)}…`);
+    const status = runNode([cli, 'init', lake, '--sample', '--days', '7']);
+    if (status !== 0) {
+      console.error(`\`lakehouse init\` failed (exit ${status}); its message is above.`);
+      return status;
+    }
   }
   console.log('Building its tables (lakehouse run)…');
-  status = runNode([cli, 'run', lake]);
+  const status = runNode([cli, 'run', lake]);
   if (status !== 0) console.error(`\`lakehouse run\` failed (exit ${status}); its message is above.`);
   return status;
 }
@@ -96,8 +109,8 @@ function ensureSampleLake() {
 function runBrowserMode({ reason, downloadFailed }) {
   const hint = downloadFailed ? '; set ELECTRON_MIRROR to a reachable mirror to get it' : '';
   console.log(`Electron is not available (${reason}${hint}): serving the workbench in your browser instead.`);
-  const initStatus = ensureSampleLake();
-  if (initStatus !== 0) return Promise.resolve(initStatus);
+  // A lake whose tables could not be built still opens: the UI shows what is there and why.
+  if (ensureSampleLake() !== 0 && !existsSync(join(lake, 'lakehouse.yml'))) return Promise.resolve(1);
   if (!existsSync(cli)) {
     console.error(`The lakehouse CLI (${shown(cli)}) is not in this checkout, so browser mode cannot start.`);
     return Promise.resolve(1);
@@ -152,8 +165,10 @@ function launchApp(electronPath) {
       return Promise.resolve(status);
     }
   }
-  // The app still starts without a lake: the user can open one from the File menu.
-  const haveLake = ensureSampleLake() === 0;
+  // The app still starts without a lake (the user can open one from the File menu), and with a
+  // lake whose tables could not be built (the window shows why).
+  ensureSampleLake();
+  const haveLake = existsSync(join(lake, 'lakehouse.yml'));
   if (!haveLake) console.error('Starting the app without a lake.');
   const env = { ...process.env };
   // Set by some editors' terminals; it would make the binary behave as plain Node.
