@@ -90,6 +90,24 @@ describeE2E('SQL editor', () => {
     await expect.poll(() => editorText(page)).toContain('select c.club_name');
   });
 
+  it('formats SQL and charts a result', async () => {
+    const { page } = wb;
+    await setSql(page, 'select range as x, range * range as y from range(20) order by x');
+    await page.getByTestId('format-button').click();
+    await expect.poll(() => editorText(page)).toMatch(/^SELECT\s/);
+    await runAll(page);
+    expect(await rowCount(page)).toBe(20);
+    await page.getByTestId('chart-tab').click();
+    const bars = page.locator('[data-testid=chart] rect.bar');
+    await expect.poll(() => bars.count(), T).toBe(20);
+    // Bar heights follow y = x²: the last bar is the tallest, 19² / 18² times the one before.
+    const heights = await bars.evaluateAll((els) => els.map((e) => Number(e.getAttribute('height'))));
+    expect(Math.max(...heights)).toBe(heights[19]);
+    expect((heights[19] ?? 0) / (heights[18] ?? 1)).toBeCloseTo(361 / 324, 3);
+    await screenshot(page, 'editor-chart');
+    await page.getByRole('tab', { name: 'Grid' }).click();
+  });
+
   it('scrolls deep into a 10-million-row result and sorts it', async () => {
     const { page } = wb;
     await setSql(page, 'select range as n, range * 2 as twice from range(10000000)');
