@@ -84,6 +84,7 @@ export class LakeSession implements OpenLake {
     for (const c of this.queries.values()) c.abort();
     await this.runs.dispose();
     await this.refreshing.catch(() => undefined);
+    await this.state.flush();
     await this.explore.dispose();
     await this.pipeline.dispose();
   }
