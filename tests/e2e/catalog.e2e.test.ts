@@ -4,6 +4,8 @@
 // the page is open moves the table's version in the sidebar without a reload; views switch by
 // keyboard. Each flow saves a screenshot under test-results/e2e/.
 
+import { copyFileSync, readdirSync, renameSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { callService, closeAll, describeE2E, screenshot, workbench } from './harness';
 import type { Workbench } from './harness';
@@ -116,6 +118,26 @@ describeE2E('catalog', () => {
       .toContain(`v${(stg?.version ?? 0) + 1}`);
     await page.getByTestId('status-last-change').waitFor(T);
     await screenshot(page, 'catalog-live-update');
+  });
+
+  it('counts a raw file that lands while the page is open', async () => {
+    const { page, serve, lake } = wb;
+    const before = await callService(serve, 'catalog.list', {});
+    const activity = before.sources.find((s) => s.name === 'activity');
+    expect(activity).toBeDefined();
+    const item = page.locator('[data-testid=catalog-item][data-table="raw.activity"]');
+    expect(await item.textContent()).toContain(`${activity?.files} files`);
+    // Land a file the way producers do: written under a temporary name, then renamed in.
+    const day = activity?.lastDay ?? '';
+    const dir = path.join(lake, 'raw', 'activity', `dt=${day}`);
+    const source = readdirSync(dir).find((f) => f.endsWith('.jsonl')) ?? '';
+    const tmp = path.join(dir, '.landing.tmp');
+    copyFileSync(path.join(dir, source), tmp);
+    renameSync(tmp, path.join(dir, 'events-e2e-landed.jsonl'));
+    await expect
+      .poll(() => item.textContent(), { timeout: 120_000 })
+      .toContain(`${(activity?.files ?? 0) + 1} files`);
+    await screenshot(page, 'catalog-raw-landed');
   });
 
   it('opens a lake from the start page, and says why a folder is not one', async () => {
