@@ -6,6 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { PublishSummary } from '../../shared/contract';
+import type { Disposable } from '../../shared/disposable';
 import { UsageError } from '../errors';
 import { describeTarget } from '../publish/errors';
 import { ledgerHistory, ledgerTable } from '../publish/ledger';
@@ -91,6 +92,8 @@ export const publishHandlers: Handlers<PublishMethod> = {
     const publishId = randomUUID();
     const controller = new AbortController();
     const started = Date.now();
+    // Filled right after the job starts; the job only ends (and unregisters) later.
+    const registration: { current: Disposable | null } = { current: null };
     const done = runPublish({
       ...args,
       lake: open.lake,
@@ -128,10 +131,10 @@ export const publishHandlers: Handlers<PublishMethod> = {
         };
         ctx.emit('onDidFinishPublish', summary);
         ctx.emit('onDidChangeLake', { reason: 'publish', tables: [LEDGER_TABLE], sources: [] });
-        registration.dispose();
+        registration.current?.dispose();
         return summary;
       });
-    const registration = ctx.track({ id: publishId, cancel: () => controller.abort(), done });
+    registration.current = ctx.track({ id: publishId, cancel: () => controller.abort(), done });
     return { publishId };
   },
 
