@@ -101,6 +101,117 @@ function readJson(
   });
 }
 
+/** What the request handlers share: the service, this start's token and the bound port. */
+interface Session {
+  service: WorkbenchService;
+  token: string;
+  port: number;
+}
+
+/** POST /api/<method>: token, method, content type, body, then the call. */
+async function handleApi(
+  session: Session,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const auth = checkToken(req, url, session.token);
+  if (auth !== null) return sendError(res, auth.status, transportError(auth.message, 'UnauthorizedError'));
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    return sendError(res, 405, transportError(`Use POST for ${url.pathname}, with the arguments as JSON.`));
+  }
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    return sendError(
+      res,
+      415,
+      transportError('Send the arguments as JSON (content-type: application/json).'),
+    );
+  }
+  const body = await readJson(req);
+  if (!body.ok) {
+    const message =
+      body.status === 413
+        ? `The request is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`
+        : 'The request body is not valid JSON.';
+    return sendError(res, body.status, transportError(message));
+  }
+  const result = await dispatch(session.service, url.pathname.slice('/api/'.length), body.value);
+  sendJson(res, result.status, result.outcome);
+}
+
+/** GET /files/<path>: an export of the lake open now, with the token. */
+async function handleFiles(
+  session: Session,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const auth = checkToken(req, url, session.token);
+  if (auth !== null) return sendError(res, auth.status, transportError(auth.message, 'UnauthorizedError'));
+  const lake = await session.service.call('lake.current', {}).catch(() => null);
+  const served =
+    lake !== null &&
+    (await serveExport(res, lake.path, url.pathname.slice('/files/'.length), req.method ?? 'GET'));
+  if (!served) sendError(res, 404, transportError(`No exported file at ${url.pathname}.`, 'NotFoundError'));
+}
+
+async function handleRequest(
+  session: Session,
+  rendererDir: string | null,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const address = checkAddress(req, session.port);
+  if (address !== null)
+    return sendError(res, address.status, transportError(address.message, 'ForbiddenError'));
+  const url = new URL(req.url ?? '/', `http://127.0.0.1:${session.port}`);
+  const method = req.method ?? 'GET';
+  if (url.pathname.startsWith('/api/')) return handleApi(session, req, res, url);
+  if (method !== 'GET' && method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return sendError(res, 405, transportError(`${method} is not allowed on ${url.pathname}.`));
+  }
+  if (url.pathname.startsWith('/files/')) return handleFiles(session, req, res, url);
+  if (rendererDir !== null && (await serveRenderer(res, rendererDir, url.pathname, method))) return;
+  if (url.pathname === '/favicon.ico') {
+    // Browsers ask for it unprompted; a 404 would show up as a console error on every load.
+    res.writeHead(204, { ...BASE_HEADERS, 'cache-control': 'public, max-age=86400' });
+    res.end();
+    return;
+  }
+  sendError(res, 404, transportError(`Nothing at ${url.pathname}.`, 'NotFoundError'));
+}
+
+function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+  const text = JSON.stringify({ ok: false, error: transportError(message) });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+  );
+}
+
+/** Listens, turning a taken port into an error that says what to do. */
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new PipelineError(
+              'IO',
+              `Port ${port} on ${host} is already in use. Choose another with --port, or --port 0 for any free port.`,
+            )
+          : err,
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
 export async function startServer(options: ServeOptions): Promise<ServeHandle> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) {
@@ -108,101 +219,21 @@ export async function startServer(options: ServeOptions): Promise<ServeHandle> {
       `lakehouse serve binds only to loopback (127.0.0.1, localhost or ::1), not '${host}': the token in the URL is the only protection, and it is sent unencrypted.`,
     );
   }
-  const { service, rendererDir } = options;
-  const token = options.token ?? newToken();
-  let port = options.port ?? 0;
+  const session: Session = { service: options.service, token: options.token ?? newToken(), port: 0 };
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const address = checkAddress(req, port);
-    if (address !== null)
-      return sendError(res, address.status, transportError(address.message, 'ForbiddenError'));
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const method = req.method ?? 'GET';
-
-    if (url.pathname.startsWith('/api/')) {
-      const auth = checkToken(req, url, token);
-      if (auth !== null)
-        return sendError(res, auth.status, transportError(auth.message, 'UnauthorizedError'));
-      if (method !== 'POST') {
-        res.setHeader('allow', 'POST');
-        return sendError(
-          res,
-          405,
-          transportError(`Use POST for ${url.pathname}, with the arguments as JSON.`),
-        );
-      }
-      const contentType = req.headers['content-type'] ?? '';
-      if (!/^application\/json\b/i.test(contentType)) {
-        return sendError(
-          res,
-          415,
-          transportError('Send the arguments as JSON (content-type: application/json).'),
-        );
-      }
-      const body = await readJson(req);
-      if (!body.ok) {
-        const message =
-          body.status === 413
-            ? `The request is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`
-            : 'The request body is not valid JSON.';
-        return sendError(res, body.status, transportError(message));
-      }
-      const result = await dispatch(service, url.pathname.slice('/api/'.length), body.value);
-      return sendJson(res, result.status, result.outcome);
-    }
-
-    if (method !== 'GET' && method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
-      return sendError(res, 405, transportError(`${method} is not allowed on ${url.pathname}.`));
-    }
-
-    if (url.pathname.startsWith('/files/')) {
-      const auth = checkToken(req, url, token);
-      if (auth !== null)
-        return sendError(res, auth.status, transportError(auth.message, 'UnauthorizedError'));
-      const lake = await service.call('lake.current', {}).catch(() => null);
-      const served =
-        lake !== null && (await serveExport(res, lake.path, url.pathname.slice('/files/'.length), method));
-      if (!served) {
-        sendError(res, 404, transportError(`No exported file at ${url.pathname}.`, 'NotFoundError'));
-      }
-      return;
-    }
-
-    if (rendererDir !== null && (await serveRenderer(res, rendererDir, url.pathname, method))) return;
-    if (url.pathname === '/favicon.ico') {
-      // Browsers ask for it unprompted; a 404 would show up as a console error on every load.
-      res.writeHead(204, { ...BASE_HEADERS, 'cache-control': 'public, max-age=86400' });
-      res.end();
-      return;
-    }
-    sendError(res, 404, transportError(`Nothing at ${url.pathname}.`, 'NotFoundError'));
-  };
-
   const server = http.createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
+    handleRequest(session, options.rendererDir, req, res).catch((err: unknown) => {
+      if (res.headersSent) return void res.destroy();
       sendError(res, 500, { name: 'InternalError', code: 'INTERNAL', message: String(err) });
     });
   });
 
-  const refuseUpgrade = (socket: Duplex, status: number, message: string): void => {
-    const text = JSON.stringify({ ok: false, error: transportError(message) });
-    socket.end(
-      `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\n` +
-        `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
-    );
-  };
-
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${session.port}`);
     if (url.pathname !== EVENTS_PATH) return refuseUpgrade(socket, 404, `Events are at ${EVENTS_PATH}.`);
-    const problem = checkAddress(req, port) ?? checkToken(req, url, token);
+    const problem = checkAddress(req, session.port) ?? checkToken(req, url, session.token);
     if (problem !== null) return refuseUpgrade(socket, problem.status, problem.message);
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
@@ -212,41 +243,19 @@ export async function startServer(options: ServeOptions): Promise<ServeHandle> {
     });
   });
 
+  session.port = await listen(server, options.port ?? 0, host);
   const subscriptions: Disposable[] = SERVICE_EVENTS.map((event) =>
-    service.on(event, (payload) => {
+    options.service.on(event, (payload) => {
       const text = JSON.stringify({ event, payload } satisfies EventMessage);
       for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
     }),
   );
-
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException): void => {
-      for (const s of subscriptions) void s.dispose();
-      wss.close();
-      if (err.code === 'EADDRINUSE') {
-        reject(
-          new PipelineError(
-            'IO',
-            `Port ${port} on ${host} is already in use. Choose another with --port, or --port 0 for any free port.`,
-          ),
-        );
-      } else {
-        reject(err);
-      }
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  port = (server.address() as AddressInfo).port;
   const shownHost = host === '::1' ? '[::1]' : host;
 
   return {
-    port,
-    token,
-    url: `http://${shownHost}:${port}/?${TOKEN_PARAM}=${token}`,
+    port: session.port,
+    token: session.token,
+    url: `http://${shownHost}:${session.port}/?${TOKEN_PARAM}=${session.token}`,
     clients: () => sockets.size,
     async close() {
       for (const s of subscriptions) await s.dispose();
