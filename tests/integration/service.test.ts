@@ -482,6 +482,7 @@ describe('the lake changing', () => {
     expect((await service.call('settings.get', {})).autoRun).toBe(true);
     const raw = next('onDidChangeLake', (c) => c.reason === 'raw', 30_000);
     const ran = next('onDidFinishRun', () => true, 90_000);
+    const logged = next('onDidLog', (l) => l.message.startsWith('Automatic run (new raw data)'), 90_000);
     const day = path.join(root, 'raw', 'activity', 'dt=2024-05-04');
     const src = fs.readdirSync(day).find((f) => f.endsWith('.jsonl')) ?? '';
     const text = fs.readFileSync(path.join(day, src), 'utf8').split('\n').slice(0, 50).join('\n') + '\n';
@@ -491,6 +492,7 @@ describe('the lake changing', () => {
     const summary = await ran;
     expect(summary.status).toBe('done');
     expect(summary.tasks).toBeGreaterThan(0);
+    expect((await logged).level).toBe('info');
     const grid = await service.call('pipeline.status', {});
     expect(grid.models.every((m) => m.cells.every((c) => c === 'done') && m.whole !== 'stale')).toBe(true);
   });

@@ -19,6 +19,8 @@ export interface RunHandle {
   /** Known once the runner has recorded the run. */
   runId: string | null;
   kind: RunRequest['kind'];
+  /** Why an automatic run started ("new raw data", "schedule hourly"); null when asked for. */
+  trigger: string | null;
   startedAt: string;
   controller: AbortController;
   done: Promise<RunSummary | null>;
@@ -62,7 +64,7 @@ export class RunCoordinator {
    * Starts a run in the background and resolves with its id once the runner has
    * recorded it. Fails at once when another run of this lake is going.
    */
-  async start(request: RunRequest, opts: { concurrency?: number } = {}): Promise<string> {
+  async start(request: RunRequest, opts: { concurrency?: number; trigger?: string } = {}): Promise<string> {
     this.assertIdle();
     const controller = new AbortController();
     let settleId: (id: string) => void = () => undefined;
@@ -74,6 +76,7 @@ export class RunCoordinator {
     const handle: RunHandle = {
       runId: null,
       kind: request.kind,
+      trigger: opts.trigger ?? null,
       startedAt: new Date().toISOString(),
       controller,
       done: Promise.resolve(null),
@@ -106,7 +109,7 @@ export class RunCoordinator {
           this.again = why;
           return;
         }
-        await this.start({ kind: 'run' });
+        await this.start({ kind: 'run' }, { trigger: why });
       } catch (err) {
         this.log('error', `Automatic run (${why}) could not start: ${message(err)}`);
       }
@@ -191,6 +194,11 @@ export class RunCoordinator {
     this.refreshTimer = null;
     const tables = await this.session.refresh().catch(() => []);
     this.ctx.emit('onDidFinishRun', { ...summary, kind: request.kind });
+    if (handle.trigger !== null)
+      this.log(
+        summary.status === 'done' ? 'info' : 'warn',
+        `Automatic run (${handle.trigger}) ${summary.status}: ${summary.succeeded} of ${summary.tasks} tasks done, ${summary.failed} failed.`,
+      );
     this.ctx.emit('onDidChangeLake', { reason: 'run', tables, sources: [] });
     finished();
     void registration.current?.dispose();
