@@ -24,6 +24,17 @@ describeE2E('live updates from new raw data', () => {
     await page.getByTestId('nav-settings').click();
     const autorun = page.getByTestId('settings-autorun');
     await autorun.waitFor({ timeout: 30_000 });
+    // Bad values are caught as they are typed, with the rule in words, and cannot be saved.
+    await page.getByTestId('settings-threads').fill('0');
+    await page.getByText('Threads must be a whole number from 1 to 1024.').waitFor({ timeout: 5_000 });
+    await page.getByTestId('settings-memory').fill('lots');
+    await page.getByText("Memory limit must look like '4GB'").waitFor({ timeout: 5_000 });
+    expect(await page.getByTestId('settings-save').isDisabled()).toBe(true);
+    await screenshot(page, 'live-settings-invalid');
+    await page.getByTestId('settings-revert').click();
+    expect(await page.getByTestId('settings-threads').inputValue()).toBe(
+      String((await callService(serve, 'settings.get', {})).engine.threads),
+    );
     if (await autorun.isChecked()) {
       await autorun.uncheck();
       await page.getByTestId('settings-save').click();
