@@ -129,5 +129,7 @@ describeE2E('live updates from new raw data', () => {
     const [latest] = await callService(serve, 'runs.list', { limit: 1 });
     expect(latest).toMatchObject({ kind: 'run', status: 'done' });
     await screenshot(page, 'live-autorun-done');
+    // No script errors in the page along the way (a missing favicon is not one).
+    expect(wb.errors.filter((e) => !/favicon|404/.test(e))).toEqual([]);
   }, 240_000);
 });

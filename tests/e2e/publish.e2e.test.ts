@@ -136,5 +136,7 @@ describeE2E('publish from the UI', () => {
     expect(await again.locator('[data-testid=publish-partition][data-skip=true]').count()).toBe(DAYS.length);
     expect(await again.getByTestId('publish-start').isDisabled()).toBe(true);
     await screenshot(page, 'publish-skipped');
+    // No script errors in the page along the way (a missing favicon is not one).
+    expect(opened.errors.filter((e) => !/favicon|404/.test(e))).toEqual([]);
   }, 300_000);
 });

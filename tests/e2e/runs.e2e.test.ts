@@ -78,5 +78,7 @@ describeE2E('runs view', () => {
     expect(text).toMatch(/no_such_table/);
     expect(await row.textContent()).toContain('0 / 1');
     await screenshot(page, 'runs-failed-expanded');
+    // No script errors in the page along the way (a missing favicon is not one).
+    expect(wb.errors.filter((e) => !/favicon|404/.test(e))).toEqual([]);
   }, 180_000);
 });
