@@ -12,15 +12,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PublishPreview, PublishProgress, PublishSummary } from '../../shared/contract';
-import type { EngineClient } from '../engine/client';
 import { CancelledError, isCancelled } from '../errors';
-import type { Lake } from '../lake/lake';
-import type { SecretStore } from '../service/context';
 import { describeTarget, isTransient, PublishError, serverMessage } from './errors';
 import { appendLedger, ledgerTable } from './ledger';
 import type { LedgerRow } from './ledger';
 import { planPublish, previewOf } from './plan';
-import type { PlannedPartition, PublishPlan, PublishRequestOptions } from './plan';
+import type { PlannedPartition, PublishPlan } from './plan';
+import { DEFAULT_RETRY } from './run-types';
+import type { PartitionOutcome, PublishResult, PublishRunOptions, RetryPolicy } from './run-types';
+
 import { exportPartition, fileSource, renderSql } from './source';
 import { connectionSettings, createAdapter } from './targets';
 import type { ConnectionSettings } from './connection';
@@ -28,56 +28,14 @@ import type { PublishAdapter, RowSource, TableSpec } from './types';
 import { ensureTable } from './table-sync';
 import { sleep, watchChunks } from './run-support';
 
-export interface RetryPolicy {
-  /** Attempts per partition, the first included. */
-  attempts: number;
-  baseMs: number;
-  maxMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseMs: 500, maxMs: 10_000 };
-
-/** Test and tooling seams: observe (and slow down) a publish at its steps. */
-export interface PublishHooks {
-  /** After each chunk of CSV bytes is handed to the adapter. */
-  onChunk?(info: { partition: string | null; attempt: number; bytes: number }): void | Promise<void>;
-  beforeSwap?(info: { partition: string | null; attempt: number }): void | Promise<void>;
-  onConnect?(adapter: PublishAdapter): void | Promise<void>;
-}
-
-export interface PublishRunOptions extends PublishRequestOptions {
-  /** Plan and list the statements and row counts; connect to nothing, send nothing. */
-  dryRun?: boolean;
-  lake: Lake;
-  engine: EngineClient;
-  secrets: SecretStore;
-  publishId?: string;
-  signal?: AbortSignal;
-  onProgress?(p: PublishProgress): void;
-  retry?: Partial<RetryPolicy>;
-  hooks?: PublishHooks;
-  /** A plan made beforehand (planPublish with the same request), so errors in it surface before a job starts. */
-  plan?: PublishPlan;
-  /** Replaces the adapter (tests). */
-  adapter?: (settings: ConnectionSettings) => PublishAdapter;
-}
-
-export interface PartitionOutcome {
-  partition: string | null;
-  version: number;
-  status: 'done' | 'failed' | 'skipped';
-  rows: number;
-  deleted: number;
-  attempts: number;
-  error: string | null;
-}
-
-export interface PublishResult extends PublishSummary {
-  targetTable: string;
-  partitions: PartitionOutcome[];
-  /** A dry run's statements and row counts (nothing was sent). */
-  preview?: PublishPreview;
-}
+export { DEFAULT_RETRY } from './run-types';
+export type {
+  PartitionOutcome,
+  PublishHooks,
+  PublishResult,
+  PublishRunOptions,
+  RetryPolicy,
+} from './run-types';
 
 export async function runPublish(opts: PublishRunOptions): Promise<PublishResult> {
   const started = Date.now();
@@ -273,53 +231,48 @@ class PublishRun {
   /** Publishes one partition with retries; false when it failed for good. */
   private async publishPartition(p: PlannedPartition, index: number): Promise<boolean> {
     const started = Date.now();
-    const { signal } = this.opts;
     let file: string | null = null;
     try {
       this.progress(p, 'loading', 0);
       const exported = await this.exportOf(p, index);
       file = exported.file;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const result = await this.attempt(p, fileSource(exported.file, exported.rows), attempt);
-          this.completed++;
-          const outcome: PartitionOutcome = {
-            partition: p.part.label,
-            version: p.part.version,
-            status: 'done',
-            rows: result.inserted,
-            deleted: result.deleted,
-            attempts: attempt,
-            error: null,
-          };
-          this.outcomes.push(outcome);
-          await appendLedger(this.ledger, [
-            this.ledgerRow(p, {
-              rows: result.inserted,
-              deleted: result.deleted,
-              status: 'done',
-              attempts: attempt,
-              elapsedMs: Date.now() - started,
-              error: null,
-            }),
-          ]);
-          this.progress(p, 'done', result.inserted);
-          return true;
-        } catch (err) {
-          if (signal?.aborted || isCancelled(err)) throw new CancelledError('The publish was cancelled.');
-          if (!isTransient(err) || attempt >= this.retry.attempts) throw this.explain(p, err, attempt);
-          const wait =
-            Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
-          this.progress(
-            p,
-            'retrying',
-            0,
-            `${serverMessage(err)} — starting the partition over in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${this.retry.attempts})`,
-          );
-          await sleep(wait, signal);
-          await this.reconnect(signal);
-        }
-      }
+      const { result, attempts } = await this.withRetries(p, (attempt) =>
+        this.attempt(p, fileSource(exported.file, exported.rows), attempt),
+      );
+      this.completed++;
+      this.outcomes.push({
+        partition: p.part.label,
+        version: p.part.version,
+        status: 'done',
+        rows: result.inserted,
+        deleted: result.deleted,
+        attempts,
+        error: null,
+      });
+      this.progress(p, 'done', result.inserted);
+      const row = this.ledgerRow(p, {
+        rows: result.inserted,
+        deleted: result.deleted,
+        status: 'done',
+        attempts,
+        elapsedMs: Date.now() - started,
+        error: null,
+      });
+      // The swap is committed: a ledger that cannot record it only costs a re-send next time.
+      await appendLedger(this.ledger, [row]).catch((err: unknown) => {
+        this.opts.onProgress?.({
+          publishId: this.publishId,
+          target: this.plan.targetName,
+          table: this.plan.table,
+          partition: p.part.label,
+          phase: 'done',
+          rows: result.inserted,
+          completed: this.completed,
+          total: this.plan.partitions.length,
+          message: `published, but the ledger could not record it (${err instanceof Error ? err.message : String(err)}); the next publish sends this partition again`,
+        });
+      });
+      return true;
     } catch (err) {
       if (isCancelled(err)) throw err;
       const message = err instanceof Error ? err.message : String(err);
@@ -349,6 +302,32 @@ class PublishRun {
       return false;
     } finally {
       if (file) fs.rmSync(file, { force: true });
+    }
+  }
+
+  /** Runs one partition's attempt until it succeeds, a non-transient error, or the attempts run out. */
+  private async withRetries<T>(
+    p: PlannedPartition,
+    fn: (attempt: number) => Promise<T>,
+  ): Promise<{ result: T; attempts: number }> {
+    const { signal } = this.opts;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { result: await fn(attempt), attempts: attempt };
+      } catch (err) {
+        if (signal?.aborted || isCancelled(err)) throw new CancelledError('The publish was cancelled.');
+        if (!isTransient(err) || attempt >= this.retry.attempts) throw this.explain(p, err, attempt);
+        const wait =
+          Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
+        this.progress(
+          p,
+          'retrying',
+          0,
+          `${serverMessage(err)} — starting the partition over in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${this.retry.attempts})`,
+        );
+        await sleep(wait, signal);
+        await this.reconnect(signal);
+      }
     }
   }
 
