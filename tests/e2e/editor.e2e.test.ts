@@ -190,6 +190,18 @@ describeE2E('SQL editor', () => {
     expect(href).toContain('/files/');
     expect(href).toContain('token=');
     await screenshot(page, 'editor-export');
+
+    // A cell's whole value: double-click opens it, Esc closes it.
+    await page
+      .locator(
+        '[data-testid=results] [data-testid=grid-row][data-row="0"] [data-testid=grid-cell][data-col="1"]',
+      )
+      .dblclick();
+    const detail = page.getByTestId('grid-detail');
+    await detail.waitFor(T);
+    expect(await detail.locator('textarea').inputValue()).toBe(String(expected.rows[0]?.[1]));
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached', ...T });
   });
 
   it('cancels a long query and stays usable', async () => {
