@@ -30,6 +30,7 @@ export class QueryRun {
   error = $state<RunError | null>(null);
   startedAt = Date.now();
   finishedMs = $state<number | null>(null);
+  private disposed = false;
 
   constructor(sql: string, base = 0) {
     counter += 1;
@@ -50,6 +51,8 @@ export class QueryRun {
       });
       this.source = new ResultSource(result);
       this.status = 'done';
+      // Closed (tab, view) while running: nobody will look at it, so the engine can drop it.
+      if (this.disposed) this.source.release();
     } catch (e) {
       if (e instanceof ServiceError && e.code === 'CANCELLED') {
         this.status = 'cancelled';
@@ -73,6 +76,7 @@ export class QueryRun {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.source?.release();
     void this.cancel();
   }
