@@ -9,8 +9,9 @@ import { safeStorageSecrets } from './secrets';
 import type { SafeStorageLike } from './secrets';
 
 // Reversible and visibly not plain text: enough to prove the store never writes the clear text.
-const fakeSafeStorage = (available = true): SafeStorageLike => ({
+const fakeSafeStorage = (available = true, backend?: string): SafeStorageLike => ({
   isEncryptionAvailable: () => available,
+  ...(backend !== undefined ? { getSelectedStorageBackend: () => backend } : {}),
   encryptString: (s) => Buffer.from([...Buffer.from(s)].map((b) => b ^ 0x5a)),
   decryptString: (b) => Buffer.from([...b].map((x) => x ^ 0x5a)).toString(),
 });
@@ -56,5 +57,22 @@ describe('safeStorageSecrets', () => {
     expect(await s.get('warehouse', null)).toBe('hunter2');
     expect(() => readFileSync(join(dir, 'secrets.json'))).toThrow();
     expect(logs.join(' ')).toMatch(/until the app quits/);
+  });
+
+  it('does not write a password that Linux would only obfuscate (no keyring: basic_text)', async () => {
+    const s = safeStorageSecrets({
+      safeStorage: fakeSafeStorage(true, 'basic_text'),
+      userDataDir: dir,
+      env: {},
+    });
+    expect(await s.set('warehouse', 'hunter2')).toBe(false);
+    expect(await s.get('warehouse', null)).toBe('hunter2');
+    expect(() => readFileSync(join(dir, 'secrets.json'))).toThrow();
+    const keyring = safeStorageSecrets({
+      safeStorage: fakeSafeStorage(true, 'gnome_libsecret'),
+      userDataDir: dir,
+      env: {},
+    });
+    expect(await keyring.set('warehouse', 'hunter2')).toBe(true);
   });
 });

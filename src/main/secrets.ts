@@ -10,6 +10,8 @@ import type { SecretStore } from '../pipeline';
 /** The part of Electron's `safeStorage` used here. */
 export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
+  /** Linux only: which secret store backs the key ('basic_text' means a hard-coded key). */
+  getSelectedStorageBackend?(): string;
   encryptString(plainText: string): Buffer;
   decryptString(encrypted: Buffer): string;
 }
@@ -43,13 +45,20 @@ export function safeStorageSecrets(options: {
   const env = options.env ?? process.env;
   // Used when the OS offers no encryption: a password set in the UI lasts until the app quits.
   const memory = new Map<string, string>();
+  // On Linux without a keyring, safeStorage "encrypts" with a fixed key: no better than plain
+  // text on disk, so such a password is not written at all.
+  const canEncrypt = (): boolean => {
+    if (!options.safeStorage.isEncryptionAvailable()) return false;
+    const backend = options.safeStorage.getSelectedStorageBackend?.();
+    return backend === undefined || (backend !== 'basic_text' && backend !== 'unknown');
+  };
   return {
     kind: 'Electron safeStorage',
     get(target, envVar) {
       const inMemory = memory.get(target);
       if (inMemory !== undefined) return Promise.resolve(inMemory);
       const saved = readSecrets(file).secrets[target];
-      if (saved !== undefined && options.safeStorage.isEncryptionAvailable()) {
+      if (saved !== undefined && canEncrypt()) {
         try {
           return Promise.resolve(options.safeStorage.decryptString(Buffer.from(saved, 'base64')));
         } catch {
@@ -61,9 +70,9 @@ export function safeStorageSecrets(options: {
       return Promise.resolve(envVar ? (env[envVar] ?? null) : null);
     },
     set(target, secret) {
-      if (!options.safeStorage.isEncryptionAvailable()) {
+      if (!canEncrypt()) {
         memory.set(target, secret);
-        options.log?.('no OS encryption available: the password is kept only until the app quits');
+        options.log?.('no OS keyring to encrypt with: the password is kept only until the app quits');
         return Promise.resolve(false);
       }
       const content = readSecrets(file);
