@@ -78,6 +78,21 @@ describeE2E('runs view', () => {
     expect(text).toMatch(/no_such_table/);
     expect(await row.textContent()).toContain('0 / 1');
     await screenshot(page, 'runs-failed-expanded');
+    // The same failure from the other side: the grid cell is failed, and its details say why.
+    await page.getByTestId('nav-pipeline').click();
+    const failedCell = page.locator(
+      '[data-testid=grid-cell][data-model=fct_transfer_requests][data-day="2024-05-02"]',
+    );
+    await expect.poll(() => failedCell.getAttribute('data-status'), { timeout: 30_000 }).toBe('failed');
+    await failedCell.click();
+    const detail = page.getByTestId('partition-detail');
+    await detail.getByTestId('partition-error').waitFor({ timeout: 30_000 });
+    expect(await detail.getByTestId('partition-error').textContent()).toMatch(/no_such_table/);
+    expect(await detail.getByTestId('partition-status').textContent()).toBe('failed');
+    expect(
+      await detail.locator(`[data-testid=partition-run][data-run-id="${runId}"]`).getAttribute('data-status'),
+    ).toBe('failed');
+    await screenshot(page, 'runs-failed-partition');
     // No script errors in the page along the way (a missing favicon is not one).
     expect(wb.errors.filter((e) => !/favicon|404/.test(e))).toEqual([]);
   }, 180_000);
