@@ -62,7 +62,7 @@ export class LakeController {
     const plan = await service.call('pipeline.plan', { kind: 'run' });
     if (plan.tasks.length === 0) return;
     const { runId } = await service.call('pipeline.start', { kind: 'run' });
-    this.options.log(`building ${plan.tasks.length} partitions of the lake (run ${runId})`);
+    this.options.log(`building the lake's tables (run ${runId})`);
   }
 
   /** The start-up choice; see the module comment. */
