@@ -251,7 +251,7 @@ describeE2E('SQL editor', () => {
     // The editor marks it: a squiggle on line 2.
     await page.locator('[data-testid=sql-editor] .squiggly-error').first().waitFor(T);
     await screenshot(page, 'editor-error');
-    // Nothing went wrong in the page along the way (a missing favicon aside).
-    expect(wb.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+    // Nothing went wrong in the page along the way.
+    expect(wb.errors).toEqual([]);
   });
 });

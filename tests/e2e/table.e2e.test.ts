@@ -113,6 +113,6 @@ describeE2E('table view', () => {
       expect(text).toContain(`${pct.toFixed(1)}%`);
     }
     await screenshot(page, 'table-profile');
-    expect(wb.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+    expect(wb.errors).toEqual([]);
   });
 });
