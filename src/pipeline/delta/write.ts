@@ -135,7 +135,7 @@ export async function writeDelta(table: DeltaTable, opts: WriteOptions): Promise
   }
 }
 
-function writeFilesFor(
+export function writeFilesFor(
   table: DeltaTable,
   opts: WriteOptions,
   schema: SchemaPlan,
@@ -220,7 +220,7 @@ function checkOptions(name: string, opts: WriteOptions): void {
   }
 }
 
-async function latestSnapshot(table: DeltaTable): Promise<Snapshot | null> {
+export async function latestSnapshot(table: DeltaTable): Promise<Snapshot | null> {
   try {
     return await loadSnapshot(table);
   } catch (err) {
@@ -229,7 +229,7 @@ async function latestSnapshot(table: DeltaTable): Promise<Snapshot | null> {
   }
 }
 
-function alreadyCommitted(snapshot: Snapshot | null, txn: WriteOptions['txn']): WriteResult | null {
+export function alreadyCommitted(snapshot: Snapshot | null, txn: WriteOptions['txn']): WriteResult | null {
   if (!snapshot || !txn) return null;
   const have = snapshot.appVersions.get(txn.appId);
   if (have === undefined || have < txn.version) return null;
@@ -242,7 +242,7 @@ function alreadyCommitted(snapshot: Snapshot | null, txn: WriteOptions['txn']): 
   };
 }
 
-function planFor(
+export function planFor(
   name: string,
   snapshot: Snapshot | null,
   query: readonly QueryColumn[],
@@ -270,7 +270,7 @@ function planExtras(
   };
 }
 
-function commitOptions(opts: WriteOptions): CommitOptions {
+export function commitOptions(opts: WriteOptions): CommitOptions {
   return { ...opts.commit, ...(opts.signal ? { signal: opts.signal } : {}) };
 }
 
@@ -338,7 +338,7 @@ function rebase(
   return tx;
 }
 
-function metricsOf(tx: Transaction, schema: SchemaPlan, files: readonly WrittenFile[]): WriteMetrics {
+export function metricsOf(tx: Transaction, schema: SchemaPlan, files: readonly WrittenFile[]): WriteMetrics {
   return {
     numFiles: tx.adds.length,
     numOutputRows: files.reduce((n, f) => n + f.numRecords, 0),

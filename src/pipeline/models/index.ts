@@ -4,7 +4,7 @@
 
 export { arrivalWindow, CONFIG_KEYS, defaultConfig, MATERIALIZATIONS, validateConfig } from './model-config';
 export type { ConfigProblem, ConfigResult, Materialization, ModelConfig } from './model-config';
-export { parseModel, renderModel } from './model';
+export { parseModel, readsItself, renderModel } from './model';
 export type { ColumnDoc, Model, ModelDependency, ParseOptions, RenderContext } from './model';
 export { modelsFileSchema, parseModelsYml } from './model-tests';
 export type { AcceptedValue, ModelDocs, ModelTest, Severity, TestKind } from './model-tests';

@@ -152,6 +152,11 @@ function recordUses(
 }
 
 /** The SQL of one run: one SELECT, without trailing semicolons. */
+/** Whether a model's template uses `this` or `is_incremental()` (inside {{ }} or {% %}, not in comments). */
+export function readsItself(model: Pick<Model, 'sql'>): boolean {
+  return /\{[{%](?:(?![%}]\}).)*\b(?:this|is_incremental)\b/s.test(model.sql);
+}
+
 export function renderModel(model: Model, ctx: RenderContext): string {
   checkRange(model, ctx);
   const refs = new Set(model.refs);

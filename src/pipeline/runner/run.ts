@@ -15,6 +15,7 @@ import { rawParseSql } from '../lake/raw-sql';
 import { CancelledError, isCancelled } from '../errors';
 import type { Lake } from '../lake/lake';
 import { loadProject } from '../models';
+import type { Model } from '../models';
 import { collectInputs, inputWindow, rawFilesOn } from './inputs';
 import type { RunInputs } from './inputs';
 import { days } from './intervals';
@@ -22,6 +23,7 @@ import { plan } from './planner';
 import type { Plan, RunRequest } from './planner';
 import { readState, stateKey, StateWriter } from './state';
 import type { StateRecord } from './state';
+import { batchable, runModelBatch } from './batch';
 import { runIngestTask, runModelTask, WORK_SCHEMA } from './task';
 import type { TaskEnv, TaskOutcome } from './task';
 import { appendRows, latestRowsSql, RUN_COLUMNS, workbenchTable } from './workbench';
@@ -29,6 +31,8 @@ import type { Cell } from './workbench';
 
 export interface RunOptions {
   concurrency?: number;
+  /** Most partitions of one model run as one query (default 32; 1 runs each partition alone). */
+  batchPartitions?: number;
   signal?: AbortSignal;
   onProgress?: (p: TaskProgress) => void;
 }
@@ -59,6 +63,8 @@ export async function planRun(lake: Lake, engine: EngineClient, request: RunRequ
 interface Job {
   key: string;
   label: { model: string; partition: string | null };
+  /** The model of a partition task whose model can run partitions in batches. */
+  model?: Model;
   deps: string[];
   fingerprint: string;
   run(env: TaskEnv): Promise<TaskOutcome>;
@@ -134,7 +140,6 @@ export async function executePlanned(
     elapsedMs: 0,
     failures: [],
   };
-  const outcome = new Map<string, Promise<boolean>>();
   let completed = 0;
   const report = (
     job: Job,
@@ -152,79 +157,136 @@ export async function executePlanned(
       ...extra,
     });
   };
-  const limit = createLimiter(Math.max(1, opts.concurrency ?? 2));
-  const runJob = async (job: Job): Promise<boolean> => {
-    const t0 = Date.now();
-    report(job, 'queued', t0);
-    const upstream = await Promise.all(job.deps.map((d) => outcome.get(d) ?? Promise.resolve(true)));
-    if (upstream.some((ok) => !ok)) {
-      completed++;
-      summary.skipped++;
-      report(job, 'skipped', t0, { message: 'an upstream task failed' });
+  /** Records a finished job in the state log, the summary and the progress; true when it succeeded. */
+  const settle = (job: Job, t0: number, result: Settled): boolean => {
+    completed++;
+    if (result.kind === 'skipped' || result.kind === 'cancelled') {
+      summary[result.kind]++;
+      report(job, result.kind, t0, result.kind === 'skipped' ? { message: 'an upstream task failed' } : {});
       return false;
     }
-    return limit(async () => {
-      if (signal.aborted) {
-        completed++;
-        summary.cancelled++;
-        report(job, 'cancelled', t0);
-        return false;
-      }
-      const env: TaskEnv = {
-        inputs,
-        engine,
-        runId,
-        txnVersion: started,
-        signal,
-        rawTables,
-        quarantined,
-        phase: (phase, d) => report(job, phase, t0, d ?? {}),
-      };
+    if (result.kind === 'done') {
+      const out = result.out;
+      writer.record({
+        ...base(job, runId, t0),
+        status: 'done',
+        outputVersion: out.outputVersion,
+        rows: out.rows,
+        quarantined: out.quarantined,
+        error: null,
+        tests: JSON.stringify(out.tests),
+      });
+      summary.succeeded++;
+      summary.rows += out.rows;
+      summary.quarantined += out.quarantined;
+      report(job, 'done', t0, { rows: out.rows });
+      return true;
+    }
+    const err = result.error;
+    if (isCancelled(err) || signal.aborted) {
+      summary.cancelled++;
+      report(job, 'cancelled', t0);
+      return false;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    const tests = (err as { tests?: unknown }).tests;
+    writer.record({
+      ...base(job, runId, t0),
+      status: 'failed',
+      outputVersion: null,
+      rows: null,
+      quarantined: null,
+      error: message,
+      tests: tests ? JSON.stringify(tests) : null,
+    });
+    summary.failed++;
+    summary.failures.push({ ...job.label, error: message });
+    report(job, 'failed', t0, { message });
+    return false;
+  };
+  const envOf = (job: Job, t0: number): TaskEnv => ({
+    inputs,
+    engine,
+    runId,
+    txnVersion: started,
+    signal,
+    rawTables,
+    quarantined,
+    phase: (phase, d) => report(job, phase, t0, d ?? {}),
+  });
+  const runOne = async (job: Job, t0: number): Promise<boolean> => {
+    if (signal.aborted) return settle(job, t0, { kind: 'cancelled' });
+    try {
+      return settle(job, t0, { kind: 'done', out: await job.run(envOf(job, t0)) });
+    } catch (err) {
+      return settle(job, t0, { kind: 'failed', error: err });
+    }
+  };
+  const limit = createLimiter(Math.max(1, opts.concurrency ?? 2));
+  const outcome = new Map<string, Promise<boolean>>();
+  const settled = new Map<string, (ok: boolean) => void>();
+  for (const job of jobs)
+    outcome.set(job.key, new Promise<boolean>((resolve) => settled.set(job.key, resolve)));
+  const finish = (job: Job, ok: boolean): void => settled.get(job.key)?.(ok);
+  /** Waits for a job's upstream; false (after settling it as skipped) when one failed. */
+  const ready = async (job: Job, t0: number): Promise<boolean> => {
+    report(job, 'queued', t0);
+    const upstream = await Promise.all(job.deps.map((d) => outcome.get(d) ?? Promise.resolve(true)));
+    if (upstream.every(Boolean)) return true;
+    finish(job, settle(job, t0, { kind: 'skipped' }));
+    return false;
+  };
+  const runJob = async (job: Job): Promise<void> => {
+    const t0 = Date.now();
+    if (!(await ready(job, t0))) return;
+    finish(job, await limit(() => runOne(job, t0)));
+  };
+  const runBatch = async (batch: Job[]): Promise<void> => {
+    const t0 = Date.now();
+    const ok = await Promise.all(batch.map((job) => ready(job, t0)));
+    const members = batch.filter((_, i) => ok[i]);
+    const first = members[0];
+    const model = first?.model;
+    if (!first || !model) return;
+    await limit(async () => {
+      const pending = new Set(members);
+      const env = envOf(first, t0);
       try {
-        const out = await job.run(env);
-        writer.record({
-          ...base(job, runId, t0),
-          status: 'done',
-          outputVersion: out.outputVersion,
-          rows: out.rows,
-          quarantined: out.quarantined,
-          error: null,
-          tests: JSON.stringify(out.tests),
-        });
-        completed++;
-        summary.succeeded++;
-        summary.rows += out.rows;
-        summary.quarantined += out.quarantined;
-        report(job, 'done', t0, { rows: out.rows });
-        return true;
+        if (signal.aborted) throw new CancelledError('The run was cancelled.');
+        await runModelBatch(
+          env,
+          model,
+          members.map((m) => m.label.partition ?? ''),
+          (i, phase, rows) => {
+            const job = members[i];
+            if (job) report(job, phase, t0, rows === undefined ? {} : { rows });
+          },
+          (i, o) => {
+            const job = members[i];
+            if (!job || !pending.delete(job)) return;
+            finish(
+              job,
+              settle(job, t0, o.ok ? { kind: 'done', out: o.out } : { kind: 'failed', error: o.error }),
+            );
+          },
+        );
       } catch (err) {
-        completed++;
+        // Cancelled: the rest stay as they were. Any other failure of the shared
+        // query: run the rest one by one, which names each partition's own error.
         if (isCancelled(err) || signal.aborted) {
-          summary.cancelled++;
-          report(job, 'cancelled', t0);
-          return false;
+          for (const job of pending) finish(job, settle(job, t0, { kind: 'cancelled' }));
+          pending.clear();
         }
-        const message = err instanceof Error ? err.message : String(err);
-        const tests = (err as { tests?: unknown }).tests;
-        writer.record({
-          ...base(job, runId, t0),
-          status: 'failed',
-          outputVersion: null,
-          rows: null,
-          quarantined: null,
-          error: message,
-          tests: tests ? JSON.stringify(tests) : null,
-        });
-        summary.failed++;
-        summary.failures.push({ ...job.label, error: message });
-        report(job, 'failed', t0, { message });
-        return false;
       }
+      for (const job of pending) finish(job, await runOne(job, t0));
     });
   };
-  for (const job of jobs) outcome.set(job.key, runJob(job));
   try {
-    await Promise.all(outcome.values());
+    await Promise.all(
+      groupJobs(jobs, opts.batchPartitions ?? DEFAULT_BATCH).map((g) =>
+        Array.isArray(g) ? runBatch(g) : runJob(g),
+      ),
+    );
   } finally {
     await writer.flush();
     for (const table of rawTables.values())
@@ -359,6 +421,7 @@ function buildJobs(planned: PlannedRun): Job[] {
       key: stateKey(task.model, task.partition),
       label: { model: task.model, partition: task.partition },
       deps: dependencies(planned, task, plannedKeys),
+      ...(task.partition && batchable(model) ? { model } : {}),
       fingerprint: p.fingerprints.of(task.model, task.partition),
       run: (env) => runModelTask(env, model, task.partition),
     });
@@ -384,6 +447,38 @@ function dependencies(planned: PlannedRun, task: PlannedTask, plannedKeys: Reado
     for (const d of parts) if (plannedKeys.has(stateKey(parent, d))) deps.push(stateKey(parent, d));
   }
   return deps;
+}
+
+type Settled =
+  | { kind: 'done'; out: TaskOutcome }
+  | { kind: 'failed'; error: unknown }
+  | { kind: 'skipped' }
+  | { kind: 'cancelled' };
+
+const DEFAULT_BATCH = 32;
+
+/**
+ * The jobs in plan order, with the partition tasks of each batchable model
+ * gathered into batches of at most `size` (a batch stands where its first
+ * member stood; its members never depend on each other).
+ */
+function groupJobs(jobs: readonly Job[], size: number): (Job | Job[])[] {
+  const out: (Job | Job[])[] = [];
+  const open = new Map<string, Job[]>();
+  for (const job of jobs) {
+    if (!job.model || size <= 1) {
+      out.push(job);
+      continue;
+    }
+    let batch = open.get(job.model.name);
+    if (!batch || batch.length >= size) {
+      batch = [];
+      open.set(job.model.name, batch);
+      out.push(batch);
+    }
+    batch.push(job);
+  }
+  return out.map((g) => (Array.isArray(g) && g.length === 1 && g[0] ? g[0] : g));
 }
 
 /** At most `n` functions running at once, the rest queued in call order. */

@@ -12,11 +12,21 @@ import { PipelineError } from '../errors';
 import { loadSnapshot } from '../delta/load';
 import { TableNotFoundError } from '../delta/log-segment';
 import { scanSql } from '../delta/scan';
+import type { Snapshot } from '../delta/snapshot';
 import { localTable } from '../delta/table';
+import type { DeltaTable } from '../delta/table';
 import { requireCommitted, writeDelta } from '../delta/write';
 import { findSource } from '../lake/lake';
 import { goodRowsSql, rawParseSql, rawViewSql } from '../lake/raw-sql';
-import { countSql, describeTest, modelTableDir, renderModel, testOutcome, testSql } from '../models';
+import {
+  countSql,
+  describeTest,
+  modelTableDir,
+  readsItself,
+  renderModel,
+  testOutcome,
+  testSql,
+} from '../models';
 import type { Model } from '../models';
 import type { RunInputs } from './inputs';
 import { inputWindow, rawFilesOn } from './inputs';
@@ -95,7 +105,7 @@ export async function runModelTask(
       created.push(`VIEW ${rel(`ref_${r}`)}`);
     }
     // Only a model that reads itself (is_incremental, this) pays for loading its own snapshot.
-    const own = /\bthis\b|is_incremental/.test(model.sql) ? await currentSelect(env, model.name) : null;
+    const own = readsItself(model) ? await currentSelect(env, model.name) : null;
     await env.engine.run(
       `CREATE OR REPLACE VIEW ${rel('this')} AS ${own ?? 'SELECT 1 AS _no_table WHERE false'}`,
       call,
@@ -152,17 +162,18 @@ export async function runModelTask(
 }
 
 /** An upstream model as of now; partitioned upstreams only over the partition's input window. */
-async function refSelect(
+export async function refSelect(
   env: TaskEnv,
   name: string,
   reader: Model,
   partition: string | null,
+  load: (table: DeltaTable) => Promise<Snapshot> = loadSnapshot,
 ): Promise<string> {
   const up = env.inputs.models.get(name);
   if (!up) throw new TaskFailedError(`${reader.file} refers to model '${name}', which does not exist.`);
   const table = localTable(modelTableDir(env.inputs.lake.layout, up), env.engine);
   try {
-    const snapshot = await loadSnapshot(table);
+    const snapshot = await load(table);
     const col = up.config.partitionBy;
     if (!partition || !col) return await scanSql(snapshot);
     const window = inputWindow(reader, partition);
@@ -182,7 +193,7 @@ async function refSelect(
   }
 }
 
-async function currentSelect(env: TaskEnv, name: string): Promise<string | null> {
+export async function currentSelect(env: TaskEnv, name: string): Promise<string | null> {
   const model = env.inputs.models.get(name);
   if (!model) return null;
   try {
@@ -232,10 +243,14 @@ async function checkPartition(
  * failure count per test), then fetches a sample of the failing rows of the
  * tests that failed. A relationships test against a model not built yet warns.
  */
-async function runTests(env: TaskEnv, model: Model, stage: string): Promise<TestResult[]> {
+export async function runTests(
+  env: TaskEnv,
+  model: Model,
+  stage: string,
+  targets = new Map<string, string | null>(),
+): Promise<TestResult[]> {
   const out: (TestResult | null)[] = [];
   const counts: { index: number; sql: string; sample: string }[] = [];
-  const targets = new Map<string, string | null>();
   for (const test of model.tests) {
     let ctx = { relationOf: (m: string) => quoteIdent(m) };
     if (test.kind === 'relationships') {
