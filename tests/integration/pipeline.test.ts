@@ -227,6 +227,63 @@ describe('failures stay contained', () => {
     expect(fixed.failed).toBe(0);
   });
 
+  it('in a batch, a failing error test fails only its partition; the others commit', async () => {
+    const yml = path.join(lake.layout.models, 'stg_activity.yml');
+    const original = fs.readFileSync(yml, 'utf8');
+    const v0 = await version('staging', 'stg_activity');
+    const day3 = "event_date = DATE '2024-05-03'";
+    const rows3 = await tableRows('staging', 'stg_activity', day3);
+    try {
+      fs.writeFileSync(
+        yml,
+        original.replace(
+          /^ {6}event_date:\n {8}description: (.*)\n {8}tests: \[not_null\]/m,
+          "      event_date:\n        description: $1\n        tests: [not_null, { accepted_values: { values: ['2024-05-02'] } }]",
+        ),
+      );
+      const s = await executeRun(openLake(lake.layout.root), engine, {
+        kind: 'backfill',
+        models: ['stg_activity'],
+        range: fromInclusive('2024-05-02', '2024-05-03'),
+      });
+      expect(s.failures.map((f) => f.partition)).toEqual(['2024-05-03']);
+      expect(s.failures[0]?.error).toMatch(/accepted_values.*The previous version stays live/);
+      expect(s.succeeded).toBe(1);
+      expect(await version('staging', 'stg_activity')).toBe(v0 + 1);
+      expect(await tableRows('staging', 'stg_activity', day3)).toEqual(rows3);
+    } finally {
+      fs.writeFileSync(yml, original);
+    }
+    expect((await executeRun(openLake(lake.layout.root), engine, { kind: 'run' })).failed).toBe(0);
+  });
+
+  it('a model writing outside its partition fails each partition with the reason, batched or not', async () => {
+    const sqlFile = path.join(lake.layout.models, 'fct_daily_club_activity.sql');
+    const original = fs.readFileSync(sqlFile, 'utf8');
+    try {
+      fs.writeFileSync(
+        sqlFile,
+        original.replace('event_date as activity_date', 'event_date + 1 as activity_date'),
+      );
+      for (const batchPartitions of [1, 32]) {
+        const s = await executeRun(
+          openLake(lake.layout.root),
+          engine,
+          {
+            kind: 'backfill',
+            models: ['fct_daily_club_activity'],
+            range: fromInclusive('2024-05-02', '2024-05-03'),
+          },
+          { batchPartitions },
+        );
+        expect(s.failures.map((f) => f.partition).sort()).toEqual(['2024-05-02', '2024-05-03']);
+        for (const f of s.failures) expect(f.error).toMatch(`rows outside partition ${f.partition ?? ''}`);
+      }
+    } finally {
+      fs.writeFileSync(sqlFile, original);
+    }
+  });
+
   it('broken model SQL fails only its own partitions, with DuckDB’s message', async () => {
     const sqlFile = path.join(lake.layout.models, 'fct_daily_club_activity.sql');
     const original = fs.readFileSync(sqlFile, 'utf8');
