@@ -267,6 +267,31 @@ describe('lakehouse serve: files', () => {
   });
 });
 
+describe('lakehouse serve: start-up', () => {
+  it('holds API calls until the service is ready (the lake opens while the page loads)', async () => {
+    let open: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (open = resolve));
+    const early = await startServer({ service, rendererDir: null, ready });
+    try {
+      let answered = false;
+      const call = fetch(`http://127.0.0.1:${early.port}/api/lake.current`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [TOKEN_HEADER]: early.token },
+        body: '{}',
+      }).then((r) => {
+        answered = true;
+        return r.json();
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(answered).toBe(false);
+      open();
+      expect(await call).toMatchObject({ ok: true, value: { name: 'fake' } });
+    } finally {
+      await early.close();
+    }
+  });
+});
+
 describe('lakehouse serve: binding', () => {
   it('refuses to bind a non-loopback address', async () => {
     await expect(startServer({ service, rendererDir: null, host: '0.0.0.0' })).rejects.toThrow(/loopback/);

@@ -4,7 +4,7 @@
 // SIGTERM) stops the server and closes the service, engines included.
 
 import path from 'node:path';
-import { createWorkbenchService } from '../../pipeline';
+import { createWorkbenchService, openLake } from '../../pipeline';
 import { intOption } from '../command';
 import type { Command } from '../command';
 import { ensureRendererBuilt } from '../serve/renderer-build';
@@ -39,12 +39,29 @@ export const serveCommand: Command = {
     const lakeDir = path.resolve(args['lake'] ?? '');
     const started = performance.now();
 
+    // Ctrl-C (the CLI aborts `signal`) or SIGTERM (a supervisor, a test) stops the server.
+    let stopRequested = signal.aborted;
+    let onStop: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => {
+      onStop = () => {
+        stopRequested = true;
+        resolve();
+      };
+    });
+    if (stopRequested) onStop();
+    signal.addEventListener('abort', onStop);
+    process.on('SIGTERM', onStop);
+
     // Publish passwords come from the environment, as for every CLI command.
     const service = createWorkbenchService();
     let server: Awaited<ReturnType<typeof startServer>> | null = null;
     try {
-      const lake = await service.call('lake.open', { path: lakeDir });
-      for (const p of lake.problems) io.err(`warning: ${p.subject}: ${p.message}\n`);
+      // The config is checked now (fast), so a folder that is not a lake fails before any URL.
+      openLake(lakeDir);
+      // Opening starts the engines; the UI build check and the page's own loading overlap with
+      // it, and the server holds API calls until it is done (see ServeOptions.ready).
+      const opened = service.call('lake.open', { path: lakeDir });
+      opened.catch(() => undefined);
 
       let rendererDir: string;
       const given = options['renderer-dir'];
@@ -59,28 +76,23 @@ export const serveCommand: Command = {
         }
         rendererDir = build.dir;
       }
+      if (stopRequested) return 130; // stopped during the build
 
-      if (signal.aborted) return 130; // Ctrl-C during the build
-      server = await startServer({ service, rendererDir, port, host });
-      io.err(
-        `Serving lake '${lake.name}' (${lake.path}) in ${((performance.now() - started) / 1000).toFixed(1)} s. Open:\n`,
-      );
+      server = await startServer({ service, rendererDir, port, host, ready: opened });
+      io.err(`Serving ${lakeDir}. Open:\n`);
       io.out(`${server.url}\n`);
-      io.err('Press Ctrl-C to stop.\n');
-
-      await new Promise<void>((resolve) => {
-        if (signal.aborted) return resolve();
-        const stop = (): void => {
-          process.off('SIGTERM', stop);
-          signal.removeEventListener('abort', stop);
-          resolve();
-        };
-        signal.addEventListener('abort', stop);
-        process.on('SIGTERM', stop);
-      });
+      const lake = await Promise.race([opened, stopped.then(() => null)]);
+      if (lake === null) return 0;
+      for (const p of lake.problems) io.err(`warning: ${p.subject}: ${p.message}\n`);
+      io.err(
+        `Lake '${lake.name}' is open (${((performance.now() - started) / 1000).toFixed(1)} s). Press Ctrl-C to stop.\n`,
+      );
+      await stopped;
       io.err('Stopping…\n');
       return 0;
     } finally {
+      process.off('SIGTERM', onStop);
+      signal.removeEventListener('abort', onStop);
       await server?.close();
       await service.dispose();
     }

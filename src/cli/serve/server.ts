@@ -31,6 +31,11 @@ export interface ServeOptions {
   host?: string;
   /** Fixed token (tests); a random one otherwise. */
   token?: string;
+  /**
+   * Settles when the service is ready (the lake is open): API calls and downloads wait for it,
+   * so the server can listen, and the page load, while the lake is still opening.
+   */
+  ready?: Promise<unknown>;
 }
 
 export interface ServeHandle {
@@ -106,6 +111,7 @@ interface Session {
   service: WorkbenchService;
   token: string;
   port: number;
+  ready: Promise<unknown>;
 }
 
 /** POST /api/<method>: token, method, content type, body, then the call. */
@@ -136,6 +142,7 @@ async function handleApi(
         : 'The request body is not valid JSON.';
     return sendError(res, body.status, transportError(message));
   }
+  await session.ready;
   const result = await dispatch(session.service, url.pathname.slice('/api/'.length), body.value);
   sendJson(res, result.status, result.outcome);
 }
@@ -149,6 +156,7 @@ async function handleFiles(
 ): Promise<void> {
   const auth = checkToken(req, url, session.token);
   if (auth !== null) return sendError(res, auth.status, transportError(auth.message, 'UnauthorizedError'));
+  await session.ready;
   const lake = await session.service.call('lake.current', {}).catch(() => null);
   const served =
     lake !== null &&
@@ -219,7 +227,13 @@ export async function startServer(options: ServeOptions): Promise<ServeHandle> {
       `lakehouse serve binds only to loopback (127.0.0.1, localhost or ::1), not '${host}': the token in the URL is the only protection, and it is sent unencrypted.`,
     );
   }
-  const session: Session = { service: options.service, token: options.token ?? newToken(), port: 0 };
+  const session: Session = {
+    service: options.service,
+    token: options.token ?? newToken(),
+    port: 0,
+    // A failed start is the command's to report; calls then go on to the service's own answer.
+    ready: (options.ready ?? Promise.resolve()).catch(() => undefined),
+  };
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
