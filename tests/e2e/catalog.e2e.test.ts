@@ -48,6 +48,24 @@ describeE2E('catalog', () => {
     await screenshot(page, 'catalog');
   });
 
+  it("shows a table's columns under it (click the twisty, or → and ←)", async () => {
+    const { page, serve } = wb;
+    const detail = await callService(serve, 'table.describe', { table: 'core.dim_club' });
+    const item = page.locator('[data-testid=catalog-item][data-table="core.dim_club"]');
+    await item.locator('[data-testid=catalog-expand]').click();
+    const columns = page.getByTestId('catalog-column');
+    await expect
+      .poll(() => columns.allTextContents(), T)
+      .toEqual(detail.columns.map((c) => `${c.name}${c.type}`));
+    await screenshot(page, 'catalog-columns');
+    await item.focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => columns.count(), T).toBe(0);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => columns.count(), T).toBe(detail.columns.length);
+    await page.keyboard.press('ArrowLeft');
+  });
+
   it('filters by name', async () => {
     const { page, serve } = wb;
     const catalog = await callService(serve, 'catalog.list', {});

@@ -3,7 +3,7 @@
 // `lake.catalog` and `lake.revision`, and re-load their data when `revision`
 // moves (a run committed, raw files landed, another lake was opened).
 
-import type { CatalogSnapshot, LakeChange, LakeInfo } from '../../../../shared/contract';
+import type { CatalogSnapshot, CompletionCatalog, LakeChange, LakeInfo } from '../../../../shared/contract';
 import { api, errorMessage } from '../api';
 
 /** The pipeline run in progress, as the status bar shows it. */
@@ -18,6 +18,8 @@ export interface RunningRun {
 class LakeState {
   info = $state<LakeInfo | null>(null);
   catalog = $state<CatalogSnapshot | null>(null);
+  /** Schemas, tables with their columns, DuckDB functions and keywords (editor completion, catalog columns). */
+  completions = $state<CompletionCatalog | null>(null);
   /** Bumped on every change to the lake; depend on it to re-load. */
   revision = $state(0);
   lastChange = $state<LakeChange | null>(null);
@@ -79,6 +81,11 @@ class LakeState {
     } catch (e) {
       this.error = errorMessage(e);
     }
+    // Column lists change with the tables; a failure here only costs completion, not the catalog.
+    api
+      .call('catalog.completions', {})
+      .then((c) => (this.completions = c))
+      .catch(() => undefined);
   }
 
   async open(path: string): Promise<void> {
