@@ -97,6 +97,21 @@ describeE2E('catalog', () => {
     await screenshot(page, 'catalog-query');
   });
 
+  it('reaches the context menu by keyboard', async () => {
+    const { page } = wb;
+    await page.locator('[data-testid=catalog-item][data-table="core.dim_user"]').focus();
+    await page.keyboard.press('Shift+F10');
+    await page.getByTestId('catalog-menu').waitFor(T);
+    // The first item (Open table view) has the focus; ↓ then ↑ comes back to it.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('table-view').getAttribute('data-table'), T)
+      .toBe('core.dim_user');
+    await page.keyboard.press('Alt+1');
+  });
+
   it('opens the table view on click and switches views by keyboard', async () => {
     const { page } = wb;
     await page.locator('[data-testid=catalog-item][data-table="core.dim_club"]').click();
