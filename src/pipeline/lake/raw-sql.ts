@@ -50,9 +50,11 @@ export function goodRowsSql(
  */
 function jsonlSql(source: SourceDef, files: readonly string[]): string {
   const structure = JSON.stringify(Object.fromEntries(source.columns.map((c) => [c.name, 'JSON'])));
-  const fields = source.columns.map((c, i) => `struct_extract(_j, ${quoteLiteral(c.name)}) AS _e${i}`);
+  const fields = source.columns.map(
+    (c, i) => `CAST(struct_extract(_j, ${quoteLiteral(c.name)}) AS VARCHAR) AS _e${i}`,
+  );
   const typed = source.columns.map((c, i) => `${jsonCast(`_e${i}`, c)} AS ${quoteIdent(c.name)}`);
-  return `SELECT _file, _line, ${arrivalDate('_file')} AS _arrival_date, _raw,
+  return `SELECT _file, _line, _arrival_date, _raw,
   CASE WHEN NOT _ok THEN 'malformed JSON: ' || left(_raw, ${SNIPPET})
 ${reasonCases(
   source.columns,
@@ -62,19 +64,22 @@ ${reasonCases(
   END AS _reason,
   ${source.columns.map((c) => quoteIdent(c.name)).join(', ')}
 FROM (
-  SELECT _file, _line, _raw, _ok, ${source.columns.map((_, i) => `_e${i}`).join(', ')}, ${typed.join(', ')}
+  SELECT _file, _line, _arrival_date, _raw, _ok, ${source.columns.map((_, i) => `_e${i}`).join(', ')}, ${typed.join(', ')}
   FROM (
-    SELECT _file, _line, _raw, _ok, ${fields.join(', ')}
+    SELECT _file, _line, _arrival_date, _raw, _ok, ${fields.join(', ')}
     FROM (
-      SELECT _file, _line, _raw, _ok, CASE WHEN _ok THEN json_transform(_raw, ${quoteLiteral(structure)}) END AS _j
+      SELECT _file, _line, _arrival_date, _raw, _ok, CASE WHEN _ok THEN json_transform(_raw, ${quoteLiteral(structure)}) END AS _j
       FROM (
-        SELECT _file, _line, _raw,
+        SELECT _file, _line, _arrival_date, _raw,
           CASE WHEN starts_with(_raw, '{') THEN json_valid(_raw) ELSE json_valid(_raw) AND starts_with(ltrim(_raw), '{') END AS _ok
         FROM (
-          SELECT _file, _line, CASE WHEN ends_with(_raw, chr(13)) THEN left(_raw, -1) ELSE _raw END AS _raw
+          SELECT _file, _line, _arrival_date, CASE WHEN ends_with(_raw, chr(13)) THEN left(_raw, -1) ELSE _raw END AS _raw
           FROM (
-            SELECT filename AS _file, unnest(range(1, len(_lines) + 1)) AS _line, unnest(_lines) AS _raw
-            FROM (SELECT filename, string_split(content, chr(10)) AS _lines FROM read_text(${quoteList(files)}))
+            SELECT _file, _arrival_date, unnest(range(1, len(_lines) + 1)) AS _line, unnest(_lines) AS _raw
+            FROM (
+              SELECT filename AS _file, ${arrivalDate('filename')} AS _arrival_date, string_split(content, chr(10)) AS _lines
+              FROM read_text(${quoteList(files)})
+            )
           )
         )
         WHERE starts_with(_raw, '{') OR trim(_raw) <> ''
@@ -94,17 +99,17 @@ function unquoted(e: string): string {
 
 /** A field as json_extract_string gives it: strings unquoted, anything else as JSON text. */
 function jsonText(e: string): string {
-  return `CASE WHEN starts_with(${e}, '"') THEN ${unquoted(e)} ELSE CAST(${e} AS VARCHAR) END`;
+  return `CASE WHEN starts_with(${e}, '"') THEN ${unquoted(e)} ELSE ${e} END`;
 }
 
 /** The typed value of a field (`e`: its JSON text), NULL unless its JSON kind fits the declared type. */
 function jsonCast(e: string, col: SourceColumn): string {
-  const isNumber = `(starts_with(${e}, '-') OR left(${e}, 1) BETWEEN '0' AND '9')`;
+  const isNumber = `(ascii(${e}) BETWEEN 48 AND 57 OR ascii(${e}) = 45)`;
   if (col.type === 'JSON') return jsonText(e);
   if (col.type === 'VARCHAR') return `CASE WHEN starts_with(${e}, '"') THEN ${unquoted(e)} END`;
   if (col.type === 'BOOLEAN') return `CASE WHEN ${e} IN ('true', 'false') THEN ${e} = 'true' END`;
   if (INTEGER_TYPES.has(col.type)) {
-    return `CASE WHEN ${isNumber} AND NOT regexp_matches(${e}, '[.eE]') THEN TRY_CAST(${e} AS ${col.type}) END`;
+    return `CASE WHEN ${isNumber} AND NOT (contains(${e}, '.') OR contains(${e}, 'e') OR contains(${e}, 'E')) THEN TRY_CAST(${e} AS ${col.type}) END`;
   }
   if (NUMBER_TYPES.has(col.type) || col.type.startsWith('DECIMAL'))
     return `CASE WHEN ${isNumber} THEN TRY_CAST(${e} AS ${col.type}) END`;
