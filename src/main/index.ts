@@ -118,6 +118,19 @@ function main(): void {
     }),
   );
 
+  // A lake opened from the page (its start page, or lake.createSample) joins Open Recent too.
+  root.add(
+    service.on('onDidChangeLake', (change) => {
+      if (change.reason !== 'opened') return;
+      void service
+        .call('lake.current', {})
+        .then((info) => {
+          if (info !== null) menu?.setRecent(recent.add(info.path));
+        })
+        .catch(() => undefined);
+    }),
+  );
+
   const onSecondInstance = (): void => mainWindow?.reveal();
   app.on('second-instance', onSecondInstance);
   root.add(toDisposable(() => app.removeListener('second-instance', onSecondInstance)));
