@@ -88,6 +88,19 @@ describeE2E('SQL editor', () => {
     await page.locator('.suggest-widget .monaco-list-row', { hasText: 'club_name' }).first().waitFor(T);
     await page.keyboard.press('Enter');
     await expect.poll(() => editorText(page)).toContain('select c.club_name');
+    // Hovering a table name shows its columns (the token may also hold `core.`: aim at its end).
+    const token = page
+      .locator('[data-testid=sql-editor] .view-line span span', { hasText: /dim_club/ })
+      .first();
+    const box = await token.boundingBox();
+    expect(box).not.toBeNull();
+    await page.mouse.move((box?.x ?? 0) + (box?.width ?? 0) - 12, (box?.y ?? 0) + (box?.height ?? 0) / 2);
+    const hover = page.locator('.monaco-hover:visible');
+    await hover.first().waitFor(T);
+    expect(await hover.first().textContent()).toContain('core.dim_club');
+    expect(await hover.first().textContent()).toContain('club_name');
+    await screenshot(page, 'editor-hover');
+    await page.keyboard.press('Escape');
   });
 
   it('formats SQL and charts a result', async () => {

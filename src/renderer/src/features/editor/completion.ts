@@ -122,6 +122,42 @@ export function provideCompletions(
   return { suggestions: items };
 }
 
+/** Hover: a table's columns and types, or a DuckDB function's signature. */
+export function provideHover(
+  model: monaco.editor.ITextModel,
+  position: monaco.Position,
+): monaco.languages.Hover | null {
+  const word = model.getWordAtPosition(position);
+  if (word === null) return null;
+  const before = model.getLineContent(position.lineNumber).slice(0, word.startColumn - 1);
+  const schema = /([A-Za-z_][\w$]*)\.$/.exec(before)?.[1];
+  const table =
+    schema !== undefined && catalog.schemas.some((s) => s.toLowerCase() === schema.toLowerCase())
+      ? findTable(catalog.tables, `${schema}.${word.word}`)
+      : findTable(catalog.tables, word.word);
+  const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
+  if (table !== undefined) {
+    const shown = table.columns.slice(0, 40);
+    const lines = shown.map((c) => `${c.name}  ${c.type}`);
+    if (table.columns.length > shown.length) lines.push(`… ${table.columns.length - shown.length} more`);
+    return {
+      range,
+      contents: [
+        { value: `**${table.schema}.${table.name}**` },
+        { value: '```\n' + lines.join('\n') + '\n```' },
+      ],
+    };
+  }
+  const fn = catalog.functions.find((f) => f.name.toLowerCase() === word.word.toLowerCase());
+  if (fn !== undefined) {
+    return {
+      range,
+      contents: [{ value: '```\n' + fn.signature + '\n```' }, { value: `${fn.kind} function` }],
+    };
+  }
+  return null;
+}
+
 let providerRegistered = false;
 
 export function registerCompletion(): void {
@@ -130,5 +166,8 @@ export function registerCompletion(): void {
   monaco.languages.registerCompletionItemProvider(LANGUAGE_ID, {
     triggerCharacters: ['.'],
     provideCompletionItems: (model, position) => provideCompletions(model, position),
+  });
+  monaco.languages.registerHoverProvider(LANGUAGE_ID, {
+    provideHover: (model, position) => provideHover(model, position),
   });
 }
