@@ -7,16 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import type { PlannedTask, RunSummary, TaskPhase, TaskProgress } from '../../shared/runs';
 import type { EngineClient } from '../engine/client';
-import { quoteIdent, quoteQualified } from '../engine/sql';
+import { quoteIdent } from '../engine/sql';
 import { loadSnapshot } from '../delta/load';
 import { TableNotFoundError } from '../delta/log-segment';
-import { findSource } from '../lake/lake';
-import { rawParseSql } from '../lake/raw-sql';
 import { CancelledError, isCancelled } from '../errors';
 import type { Lake } from '../lake/lake';
 import { loadProject } from '../models';
 import type { Model } from '../models';
-import { collectInputs, inputWindow, rawFilesOn } from './inputs';
+import { collectInputs, inputWindow } from './inputs';
 import type { RunInputs } from './inputs';
 import { days } from './intervals';
 import { plan } from './planner';
@@ -24,6 +22,7 @@ import type { Plan, RunRequest } from './planner';
 import { readState, stateKey, StateWriter } from './state';
 import type { StateRecord } from './state';
 import { batchable, runModelBatch } from './batch';
+import { cacheRaw } from './raw-cache';
 import { runIngestTask, runModelTask, WORK_SCHEMA } from './task';
 import type { TaskEnv, TaskOutcome } from './task';
 import { appendRows, latestRowsSql, RUN_COLUMNS, workbenchTable } from './workbench';
@@ -124,7 +123,8 @@ export async function executePlanned(
   await appendRows(runs, RUN_COLUMNS, [runRow(runId, request, started, null)], '_workbench.runs');
   await engine.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(WORK_SCHEMA)}`);
   const jobs = buildJobs(planned);
-  const rawTables = await cacheRaw(planned, engine, runId, signal);
+  const rawCache = await cacheRaw(planned, engine, runId, signal);
+  const rawTables = rawCache.tables;
   const quarantined = await quarantinedPartitions(planned, engine);
   const writer = new StateWriter(layout, engine);
   const summary: RunSummary = {
@@ -289,8 +289,7 @@ export async function executePlanned(
     );
   } finally {
     await writer.flush();
-    for (const table of rawTables.values())
-      await engine.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    await rawCache.drop();
   }
   summary.elapsedMs = Date.now() - started;
   summary.status =
@@ -327,44 +326,6 @@ function runRow(runId: string, request: RunRequest, started: number, summary: Ru
     summary.quarantined,
     summary.failures[0]?.error ?? null,
   ];
-}
-
-/**
- * Parses each source's raw files the run needs once, into a table every task
- * reads its window from (a partition would otherwise re-parse its neighbours'
- * files). The raw text is kept for bad lines only, which quarantine needs.
- */
-async function cacheRaw(
-  planned: PlannedRun,
-  engine: EngineClient,
-  runId: string,
-  signal: AbortSignal,
-): Promise<Map<string, string>> {
-  const { inputs } = planned;
-  const days = new Map<string, Set<string> | null>();
-  const want = (source: string, d: readonly string[] | null): void => {
-    const cur = days.get(source);
-    if (cur === null) return;
-    days.set(source, d === null ? null : new Set([...(cur ?? []), ...d]));
-  };
-  for (const { source, day } of planned.ingest) want(source, [day]);
-  for (const task of planned.plan.tasks) {
-    const model = inputs.models.get(task.model);
-    if (!model) continue;
-    for (const s of model.sources) want(s, task.partition ? inputWindow(model, task.partition) : null);
-  }
-  const out = new Map<string, string>();
-  for (const [source, daySet] of days) {
-    const files = rawFilesOn(inputs, source, daySet).map((f) => f.path);
-    const table = quoteQualified(WORK_SCHEMA, `raw_${runId.replace(/\W/g, '_')}_${source}`);
-    const parse = rawParseSql(findSource(inputs.lake, source), files);
-    await engine.run(
-      `CREATE TABLE ${table} AS SELECT * REPLACE (CASE WHEN _reason IS NULL THEN NULL ELSE _raw END AS _raw) FROM (${parse})`,
-      { signal },
-    );
-    out.set(source, table);
-  }
-  return out;
 }
 
 /** Quarantine partitions that hold rows now: a clean day there must still be emptied. */
