@@ -5,10 +5,9 @@
 // the window as `{ event, payload }` on EVENT_CHANNEL. No Electron import: main injects
 // `ipcMain` and the sender check, so unit tests drive this with fakes.
 
-import { toWire } from '../pipeline';
+import { callAsOutcome } from '../pipeline';
 import { EVENT_CHANNEL, SERVICE_EVENTS, SERVICE_METHODS, channelOf } from '../shared/contract';
 import type { EventMessage, ServiceMethod, WorkbenchService } from '../shared/contract';
-import { validateArgs } from '../shared/contract-schema';
 import type { Outcome } from '../shared/errors';
 import { toDisposable } from './lifecycle';
 import type { Disposable } from './lifecycle';
@@ -64,18 +63,7 @@ export async function handleInvoke(
       },
     };
   }
-  const valid = validateArgs(method, args[0]);
-  if (!valid.ok) {
-    options.onRefused?.(method, valid.error.message);
-    return valid;
-  }
-  try {
-    // The method and its validated arguments belong together; the contract types both.
-    const value: unknown = await options.service().call(method, valid.value as never);
-    return { ok: true, value: value ?? null };
-  } catch (err) {
-    return { ok: false, error: toWire(err) };
-  }
+  return callAsOutcome(options.service(), method, args[0], (reason) => options.onRefused?.(method, reason));
 }
 
 /** Registers a handler for every contract method; disposing removes them all. */

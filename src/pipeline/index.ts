@@ -44,6 +44,7 @@ export type { RawChange, RawWatcher, WatchOptions } from './lake/watcher';
 export { parseSchedule, startSchedule } from './runner/schedule';
 export type { Schedule, ScheduleHandle } from './runner/schedule';
 export { createWorkbenchService, environmentSecrets } from './service';
+export { callAsOutcome } from './service/door';
 export type { WorkbenchServiceOptions } from './service';
 export type {
   BackgroundJob,

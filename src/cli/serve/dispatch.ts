@@ -2,10 +2,9 @@
 // as arguments. Unknown methods and bad arguments are refused before the service sees them;
 // whatever the service throws comes back as a WireError, never as a broken connection.
 
-import { toWire } from '../../pipeline';
+import { callAsOutcome } from '../../pipeline';
 import { isServiceMethod } from '../../shared/contract';
-import type { ServiceMethod, WorkbenchService } from '../../shared/contract';
-import { validateArgs } from '../../shared/contract-schema';
+import type { WorkbenchService } from '../../shared/contract';
 import type { Outcome } from '../../shared/errors';
 
 export interface Dispatched {
@@ -32,13 +31,9 @@ export async function dispatch(
       },
     };
   }
-  const valid = validateArgs(method, args);
-  if (!valid.ok) return { status: 400, outcome: valid };
-  try {
-    // The method and its validated arguments belong together; the contract types both.
-    const value: unknown = await service.call(method as ServiceMethod, valid.value as never);
-    return { status: 200, outcome: { ok: true, value: value ?? null } };
-  } catch (err) {
-    return { status: 200, outcome: { ok: false, error: toWire(err) } };
-  }
+  let refused = false;
+  const outcome = await callAsOutcome(service, method, args, () => {
+    refused = true;
+  });
+  return { status: refused ? 400 : 200, outcome };
 }
