@@ -10,7 +10,7 @@ import { createWorkbenchService } from '../pipeline';
 import { isSamePage } from '../shared/web-policy';
 import { forwardServiceEvents, registerServiceIpc } from './ipc';
 import { LakeController } from './lakes';
-import { DisposableStore, toDisposable } from './lifecycle';
+import { DisposableStore, toDisposable } from '../shared/disposable';
 import { installApplicationMenu } from './menu';
 import type { ApplicationMenu } from './menu';
 import { RecentLakes } from './recent';
@@ -133,14 +133,22 @@ function main(): void {
 
   const onSecondInstance = (): void => mainWindow?.reveal();
   app.on('second-instance', onSecondInstance);
-  root.add(toDisposable(() => app.removeListener('second-instance', onSecondInstance)));
+  root.add(
+    toDisposable(() => {
+      app.removeListener('second-instance', onSecondInstance);
+    }),
+  );
 
   // macOS keeps apps alive with no window and reopens one from the dock.
   const onActivate = (): void => {
     if (app.isReady() && BrowserWindow.getAllWindows().length === 0) openMainWindow();
   };
   app.on('activate', onActivate);
-  root.add(toDisposable(() => app.removeListener('activate', onActivate)));
+  root.add(
+    toDisposable(() => {
+      app.removeListener('activate', onActivate);
+    }),
+  );
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
@@ -162,12 +170,11 @@ function main(): void {
       });
   });
   app.on('will-quit', () => {
-    try {
-      root.dispose();
-    } catch (error) {
-      // Quitting must not stop at a failed disposer: Electron would show an error dialog.
-      console.error('[lakehouse] some resources failed to close:', error);
-    }
+    // The listeners and handlers in the root release synchronously; a failed disposer is logged,
+    // never thrown, because Electron would show an error dialog while quitting.
+    root
+      .dispose()
+      .catch((error: unknown) => console.error('[lakehouse] some resources failed to close:', error));
   });
 
   const chooseFolder = async (title: string, buttonLabel: string): Promise<string | undefined> => {

@@ -9,8 +9,8 @@ import { callAsOutcome } from '../pipeline';
 import { EVENT_CHANNEL, SERVICE_EVENTS, SERVICE_METHODS, channelOf } from '../shared/contract';
 import type { EventMessage, ServiceMethod, WorkbenchService } from '../shared/contract';
 import type { Outcome } from '../shared/errors';
-import { toDisposable } from './lifecycle';
-import type { Disposable } from './lifecycle';
+import { toDisposable } from '../shared/disposable';
+import type { Disposable } from '../shared/disposable';
 
 /** The part of an IpcMainInvokeEvent this module reads. */
 export interface InvokeEventLike {

@@ -3,8 +3,8 @@
 // and a Help menu pointing at electronjs.org). The menu is rebuilt when the recent list changes.
 import { Menu } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
-import { toDisposable } from './lifecycle';
-import type { Disposable } from './lifecycle';
+import { toDisposable } from '../shared/disposable';
+import type { Disposable } from '../shared/disposable';
 
 export interface MenuOptions {
   readonly appName: string;

@@ -3,8 +3,8 @@
 // Each installer returns a Disposable that undoes it. Install before the first window opens,
 // so no web contents ever exists without these guards.
 import type { App, Event, Session, WebContents } from 'electron';
-import { toDisposable } from './lifecycle';
-import type { Disposable } from './lifecycle';
+import { toDisposable } from '../shared/disposable';
+import type { Disposable } from '../shared/disposable';
 import { contentSecurityPolicy, isSamePage } from '../shared/web-policy';
 
 const log = (message: string): void => console.warn(`[lakehouse:security] ${message}`);
@@ -55,5 +55,7 @@ function harden(contents: WebContents): void {
 export function hardenWebContents(app: App): Disposable {
   const onCreated = (_event: Event, contents: WebContents): void => harden(contents);
   app.on('web-contents-created', onCreated);
-  return toDisposable(() => app.removeListener('web-contents-created', onCreated));
+  return toDisposable(() => {
+    app.removeListener('web-contents-created', onCreated);
+  });
 }

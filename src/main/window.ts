@@ -2,7 +2,7 @@
 // and stays hidden until its first paint so the user never sees a blank frame. The caller owns
 // the returned handle and disposes it; disposing closes the window if it is still open.
 import { BrowserWindow, nativeTheme } from 'electron';
-import type { Disposable } from './lifecycle';
+import type { Disposable } from '../shared/disposable';
 import type { AppVersionArgPrefix } from '../shared/bridge';
 
 /** Where the renderer comes from: the Vite dev server in development, built files otherwise. */
