@@ -217,6 +217,33 @@ describeE2E('SQL editor', () => {
     await detail.waitFor({ state: 'detached', ...T });
   });
 
+  it("keeps this lake's query history and saved queries", async () => {
+    const { page, serve } = wb;
+    const sql = 'select 7 as seven';
+    await setSql(page, sql);
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await rowCount(page);
+    await page.getByTestId('toggle-side-panel').click();
+    const history = page.getByTestId('history-item');
+    await expect.poll(async () => (await history.first().textContent()) ?? '', T).toContain(sql);
+    // The service's own history lists the same latest query.
+    const ledger = await callService(serve, 'query.history', { limit: 1 });
+    expect(ledger[0]?.sql).toBe(sql);
+
+    // Ctrl/Cmd+S in the editor saves the tab's SQL under a name.
+    await page.locator('[data-testid=sql-editor] .view-lines').click();
+    await page.keyboard.press('ControlOrMeta+S');
+    await page.getByTestId('save-name').fill('seven');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('saved-item').allTextContents(), T)
+      .toContainEqual(expect.stringContaining('seven'));
+    const saved = await callService(serve, 'query.saved', {});
+    expect(saved.find((q) => q.name === 'seven')?.sql).toBe(sql);
+    await screenshot(page, 'editor-saved');
+    await page.getByTestId('toggle-side-panel').click();
+  });
+
   it('cancels a long query and stays usable', async () => {
     const { page } = wb;
     await setSql(page, 'select count(*) from range(2000000000) a, range(1000) b where a.range % 7 = b.range');
