@@ -34,6 +34,9 @@ class LakeState {
   /** The user asked for the start page to open another lake; the current one stays open meanwhile. */
   choosing = $state(false);
   private started = false;
+  private reloading: Promise<void> | null = null;
+  private reloadAgain = false;
+  private changePending = false;
 
   /** Loads the current lake and catalog, and starts listening for changes (once). */
   async start(): Promise<void> {
@@ -42,9 +45,9 @@ class LakeState {
       api.on('onDidChangeLake', (change) => {
         this.lastChange = change;
         this.lastChangeAt = new Date();
-        void this.reloadCatalog().then(() => {
-          this.revision += 1;
-        });
+        // Views re-load on the next revision, bumped once the catalog is fresh.
+        this.changePending = true;
+        void this.reloadCatalog();
       });
       api.on('onDidProgressRun', (p) => {
         this.running = {
@@ -60,7 +63,7 @@ class LakeState {
       });
       api.onConnection((c) => {
         this.connected = c;
-        if (c) void this.reloadCatalog();
+        if (c && this.info !== null) void this.reloadCatalog();
       });
     }
     try {
@@ -73,7 +76,32 @@ class LakeState {
     }
   }
 
-  async reloadCatalog(): Promise<void> {
+  /**
+   * Re-lists the catalog. Calls while one is in flight coalesce into one more pass after it, so a
+   * burst of change events (many raw files landing) costs two listings, not one per event.
+   */
+  reloadCatalog(): Promise<void> {
+    if (this.reloading !== null) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      try {
+        do {
+          this.reloadAgain = false;
+          const changed = this.changePending;
+          this.changePending = false;
+          await this.loadCatalog();
+          if (changed) this.revision += 1;
+        } while (this.reloadAgain);
+      } finally {
+        this.reloading = null;
+      }
+    })();
+    return this.reloading;
+  }
+
+  private async loadCatalog(): Promise<void> {
     try {
       this.catalog = await api.call('catalog.list', {});
       this.info = this.catalog.lake;
