@@ -283,7 +283,7 @@ export async function executePlanned(
   };
   try {
     await Promise.all(
-      groupJobs(jobs, opts.batchPartitions ?? DEFAULT_BATCH).map((g) =>
+      groupJobs(jobs, opts.batchPartitions ?? DEFAULT_BATCH, Math.max(1, opts.concurrency ?? 2)).map((g) =>
         Array.isArray(g) ? runBatch(g) : runJob(g),
       ),
     );
@@ -420,10 +420,14 @@ const DEFAULT_BATCH = 32;
 
 /**
  * The jobs in plan order, with the partition tasks of each batchable model
- * gathered into batches of at most `size` (a batch stands where its first
- * member stood; its members never depend on each other).
+ * gathered into batches of at most `size` — and into at least `concurrency`
+ * batches, so that a model's batches run side by side (one query keeps few
+ * threads busy). A batch stands where its first member stood; its members
+ * never depend on each other.
  */
-function groupJobs(jobs: readonly Job[], size: number): (Job | Job[])[] {
+function groupJobs(jobs: readonly Job[], size: number, concurrency: number): (Job | Job[])[] {
+  const count = new Map<string, number>();
+  for (const job of jobs) if (job.model) count.set(job.model.name, (count.get(job.model.name) ?? 0) + 1);
   const out: (Job | Job[])[] = [];
   const open = new Map<string, Job[]>();
   for (const job of jobs) {
@@ -431,8 +435,9 @@ function groupJobs(jobs: readonly Job[], size: number): (Job | Job[])[] {
       out.push(job);
       continue;
     }
+    const limit = Math.min(size, Math.ceil((count.get(job.model.name) ?? 1) / concurrency));
     let batch = open.get(job.model.name);
-    if (!batch || batch.length >= size) {
+    if (!batch || batch.length >= limit) {
       batch = [];
       open.set(job.model.name, batch);
       out.push(batch);
