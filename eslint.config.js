@@ -77,7 +77,17 @@ export default tseslint.config(
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: restrict(
-      [...nodeBuiltins, 'electron', '**/pipeline/**', '**/main/**', '**/cli/**', '**/preload/**'],
+      [
+        ...nodeBuiltins,
+        'electron',
+        '**/pipeline/**',
+        // The renderer's own Pipeline feature is not src/pipeline.
+        '!./features/pipeline/**',
+        '!../pipeline/**',
+        '**/main/**',
+        '**/cli/**',
+        '**/preload/**',
+      ],
       'The renderer sees only src/shared types and its API module (src/renderer/src/lib/api).',
     ),
   },
