@@ -21,6 +21,8 @@ export function rendererViteConfig(outDir: string = rendererOutDir): UserConfig 
       outDir,
       emptyOutDir: true,
       reportCompressedSize: false,
+      // electron-vite leaves its bundles unminified by default; the renderer ships minified either way.
+      minify: true,
       // Monaco makes the main chunk ~4 MB; it loads from disk or loopback, never over a network.
       chunkSizeWarningLimit: 8192,
       rolldownOptions: { input: { index: resolve(rendererRoot, 'index.html') } },
