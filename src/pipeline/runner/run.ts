@@ -23,6 +23,7 @@ import { readState, stateKey, StateWriter } from './state';
 import type { StateRecord } from './state';
 import { batchable, runModelBatch } from './batch';
 import { cacheRaw } from './raw-cache';
+import { createLimiter, DEFAULT_BATCH, groupJobs } from './schedule-jobs';
 import { runIngestTask, runModelTask, WORK_SCHEMA } from './task';
 import type { TaskEnv, TaskOutcome } from './task';
 import { appendRows, latestRowsSql, RUN_COLUMNS, workbenchTable } from './workbench';
@@ -415,50 +416,3 @@ type Settled =
   | { kind: 'failed'; error: unknown }
   | { kind: 'skipped' }
   | { kind: 'cancelled' };
-
-const DEFAULT_BATCH = 32;
-
-/**
- * The jobs in plan order, with the partition tasks of each batchable model
- * gathered into batches of at most `size` — and into at least `concurrency`
- * batches, so that a model's batches run side by side (one query keeps few
- * threads busy). A batch stands where its first member stood; its members
- * never depend on each other.
- */
-function groupJobs(jobs: readonly Job[], size: number, concurrency: number): (Job | Job[])[] {
-  const count = new Map<string, number>();
-  for (const job of jobs) if (job.model) count.set(job.model.name, (count.get(job.model.name) ?? 0) + 1);
-  const out: (Job | Job[])[] = [];
-  const open = new Map<string, Job[]>();
-  for (const job of jobs) {
-    if (!job.model || size <= 1) {
-      out.push(job);
-      continue;
-    }
-    const limit = Math.min(size, Math.ceil((count.get(job.model.name) ?? 1) / concurrency));
-    let batch = open.get(job.model.name);
-    if (!batch || batch.length >= limit) {
-      batch = [];
-      open.set(job.model.name, batch);
-      out.push(batch);
-    }
-    batch.push(job);
-  }
-  return out.map((g) => (Array.isArray(g) && g.length === 1 && g[0] ? g[0] : g));
-}
-
-/** At most `n` functions running at once, the rest queued in call order. */
-function createLimiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>((r) => queue.push(r));
-    active++;
-    try {
-      return await fn();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
-}
