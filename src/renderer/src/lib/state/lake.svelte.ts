@@ -61,9 +61,12 @@ class LakeState {
       api.on('onDidFinishRun', (s) => {
         if (this.running === null || this.running.runId === s.runId) this.running = null;
       });
+      let lost = false;
       api.onConnection((c) => {
         this.connected = c;
-        if (c && this.info !== null) void this.reloadCatalog();
+        // Only a reconnect can have missed changes; the first connection comes with start()'s own load.
+        if (c && lost && this.info !== null) void this.reloadCatalog();
+        if (!c) lost = true;
       });
     }
     try {
