@@ -45,7 +45,11 @@ export const ARG_SCHEMAS: SchemaMap = {
   'catalog.completions': none,
   'table.describe': z.strictObject({ table: tableRef, version: z.number().int().min(0).optional() }),
   'table.history': z.strictObject({ table: tableRef, limit }),
-  'table.profile': z.strictObject({ table: tableRef, version: z.number().int().min(0).optional() }),
+  'table.profile': z.strictObject({
+    table: tableRef,
+    version: z.number().int().min(0).optional(),
+    queryId: name.optional(),
+  }),
   'query.run': z.strictObject({ sql: z.string().max(1_000_000), queryId: name, pageSize }),
   'query.fetch': z.strictObject({
     resultId: name,

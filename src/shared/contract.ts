@@ -342,7 +342,8 @@ export interface ServiceMethods {
 
   'table.describe': { args: { table: string; version?: number }; result: TableDetail };
   'table.history': { args: { table: string; limit?: number }; result: HistoryEntry[] };
-  'table.profile': { args: { table: string; version?: number }; result: ColumnProfile[] };
+  /** Profiles every column; `queryId` (chosen by the caller) lets `query.cancel` stop it. */
+  'table.profile': { args: { table: string; version?: number; queryId?: string }; result: ColumnProfile[] };
 
   /** Runs a script; `queryId` (chosen by the caller) lets `query.cancel` stop it. */
   'query.run': { args: { sql: string; queryId: string; pageSize?: number }; result: QueryResult };
@@ -353,8 +354,15 @@ export interface ServiceMethods {
     result: QueryResult;
   };
   'query.release': { args: { resultId: string }; result: { released: boolean } };
+  /**
+   * Stops what runs under this id: a `query.run` with this queryId, a `query.export` whose
+   * exportId equals it (no file is left behind), or a `table.profile` called with this queryId.
+   */
   'query.cancel': { args: { queryId: string }; result: { cancelled: boolean } };
-  /** Writes a whole kept result to a file; progress comes as `onDidProgressExport`. */
+  /**
+   * Writes a whole kept result to a file; progress comes as `onDidProgressExport`.
+   * `query.cancel({ queryId: exportId })` stops it.
+   */
   'query.export': {
     args: { resultId: string; format: ExportFormat; exportId: string; path?: string };
     result: ExportResult;
