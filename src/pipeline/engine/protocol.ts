@@ -5,6 +5,7 @@
 
 import type { WireError } from '../../shared/errors';
 import type { CellValue, QueryProgress, QueryResult, ResultPage } from '../../shared/query';
+import type { ExportFileFormat } from './export-sql';
 import type { EngineSettings, SandboxSettings } from './settings';
 
 export interface EngineInfo {
@@ -36,6 +37,15 @@ export interface EngineMethods {
   query: { args: { sql: string; pageSize: number }; result: QueryResult };
   fetch: { args: { resultId: string; offset: number; limit: number }; result: ResultPage };
   release: { args: { resultId: string }; result: { released: boolean } };
+  /**
+   * Writes a kept result to `path` with COPY, in the result's row order; reports progress.
+   * Null when the result is held in memory rather than as a table (PRAGMA, SHOW …): page it out.
+   * A failed or interrupted export removes what it wrote.
+   */
+  export: {
+    args: { resultId: string; path: string; format: ExportFileFormat };
+    result: { rows: number; bytes: number } | null;
+  };
   /** Interrupts the request with id `target` if it is still running. */
   interrupt: { args: { target: number }; result: { interrupted: boolean } };
 }
@@ -68,5 +78,6 @@ export const ENGINE_METHODS = [
   'query',
   'fetch',
   'release',
+  'export',
   'interrupt',
 ] as const satisfies readonly EngineMethod[];

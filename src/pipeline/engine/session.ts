@@ -10,6 +10,7 @@ import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBResultReader } fr
 import type { CellValue, ColumnInfo, QueryResult, ResultPage } from '../../shared/query';
 import { EngineError, NotFoundError, UsageError } from '../errors';
 import { engineErrorFrom } from './duckdb-errors';
+import { exportCopySql } from './export-sql';
 import type { SqlOrigin } from './duckdb-errors';
 import { ConnectionPool } from './pool';
 import type { ArgsOf, EngineInfo, HandlerContext, ResultOf } from './protocol';
@@ -147,11 +148,7 @@ export class EngineSession {
 
   async fetch(args: ArgsOf<'fetch'>): Promise<ResultPage> {
     const result = this.results.get(args.resultId);
-    if (!result) {
-      throw new NotFoundError(
-        `Result ${args.resultId} is no longer kept (results are released when closed, or the oldest when more than ${MAX_KEPT_RESULTS} are open). Run the query again.`,
-      );
-    }
+    if (!result) throw this.notKept(args.resultId);
     const offset = Math.max(0, Math.floor(args.offset));
     const limit = Math.max(0, Math.floor(args.limit));
     if (result.rows)
@@ -179,6 +176,31 @@ export class EngineSession {
     if (table)
       await this.usePool((conn) => conn.run(`DROP TABLE IF EXISTS ${quoteQualified(RESULTS_DB, table)}`));
     return { released: true };
+  }
+
+  /**
+   * Writes a kept result with one COPY on this worker's own connection. The statement is
+   * built here, not taken from the caller, so the editor's statement checks do not apply;
+   * DuckDB's allowed_directories still decide where it may write.
+   */
+  async export(args: ArgsOf<'export'>, ctx: HandlerContext): Promise<ResultOf<'export'>> {
+    const result = this.results.get(args.resultId);
+    if (!result) throw this.notKept(args.resultId);
+    if (!result.table) return null;
+    const sql = exportCopySql(
+      quoteQualified(RESULTS_DB, result.table),
+      result.columns,
+      args.format,
+      args.path,
+    );
+    try {
+      await this.withConnection(ctx, (conn) => this.track(conn, ctx, sql, { start: 0 }, () => conn.run(sql)));
+      return { rows: result.total, bytes: fs.statSync(args.path).size };
+    } catch (err) {
+      // An interrupted COPY may leave the start of a file behind.
+      fs.rmSync(args.path, { force: true });
+      throw err;
+    }
   }
 
   interrupt(args: ArgsOf<'interrupt'>): ResultOf<'interrupt'> {
@@ -232,6 +254,12 @@ export class EngineSession {
     this.instance?.closeSync();
     this.pool = null;
     this.instance = null;
+  }
+
+  private notKept(resultId: string): NotFoundError {
+    return new NotFoundError(
+      `Result ${resultId} is no longer kept (results are released when closed, or the oldest when more than ${MAX_KEPT_RESULTS} are open). Run the query again.`,
+    );
   }
 
   private usePool<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {

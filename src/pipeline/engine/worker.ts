@@ -19,6 +19,7 @@ const handlers: EngineHandlers = {
   query: (args, ctx) => session.query(args, ctx),
   fetch: (args) => session.fetch(args),
   release: (args) => session.release(args),
+  export: (args, ctx) => session.export(args, ctx),
   interrupt: (args) => Promise.resolve(session.interrupt(args)),
 };
 

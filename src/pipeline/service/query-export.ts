@@ -1,8 +1,9 @@
-// query.export: writes a whole kept result to CSV or Parquet. The editor's
-// engine is sandboxed and may not COPY, so the result is paged out of it into
-// a scratch JSON-lines file (progress per page), and the pipeline engine turns
-// that into the output with the result's own column types. Inside the lake,
-// files go to exports/ only, so an export can never overwrite lake data.
+// query.export: writes a whole kept result to CSV or Parquet. The explore engine
+// writes it itself with one COPY of the kept table (the statement is the engine's
+// own, not editor SQL; its sandbox allows the lake) into the lake's local scratch
+// folder, and the finished file is moved to its target. Results held in memory
+// (PRAGMA, SHOW …) are paged out instead and written by the pipeline engine.
+// Inside the lake, files go to exports/ only, so an export never overwrites lake data.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { quoteIdent, quoteLiteral, quoteQualified } from '../engine/sql';
 import { NotFoundError, UsageError } from '../errors';
 import type { LakeSession } from './session';
 
-/** Rows fetched from the explore engine per page while exporting. */
+/** Rows fetched from the explore engine per page when a result held in memory is paged out. */
 const EXPORT_PAGE = 10_000;
 
 /**
@@ -31,6 +32,13 @@ const ROW_NUMBER = 'n';
 
 /** Column kinds that travel as text DuckDB would not read back as their type: exported as text. */
 const AS_TEXT = new Set<ColumnInfo['kind']>(['blob', 'interval', 'other']);
+
+export interface ExportArgs {
+  resultId: string;
+  format: ExportFormat;
+  exportId: string;
+  path?: string;
+}
 
 function exportTarget(session: LakeSession, format: ExportFormat, wanted: string | undefined): string {
   const root = session.lake.layout.root;
@@ -57,20 +65,11 @@ function exportTarget(session: LakeSession, format: ExportFormat, wanted: string
   return target;
 }
 
-/**
- * One JSON-lines row: `{"n":<position>,"c0":…,"c1":…}`. Keys are positional (column names may be
- * anything) and written by hand, since this runs once per exported row.
- */
-function jsonLine(row: readonly CellValue[], n: number): string {
-  let line = `{"${ROW_NUMBER}":${n}`;
-  for (let i = 0; i < row.length; i++) line += `,"c${i}":${JSON.stringify(row[i] ?? null)}`;
-  return line + '}';
-}
-
 export async function exportResult(
   session: LakeSession,
-  args: { resultId: string; format: ExportFormat; exportId: string; path?: string },
+  args: ExportArgs,
   progress: (rows: number, totalRows: number) => void,
+  signal?: AbortSignal,
 ): Promise<ExportResult> {
   const started = Date.now();
   const known = session.results.get(args.resultId);
@@ -79,11 +78,83 @@ export async function exportResult(
       `Result ${args.resultId} is no longer kept: run the query again, then export it.`,
     );
   }
-  const { columns, totalRows } = known;
+  const { totalRows } = known;
   const target = exportTarget(session, args.format, args.path);
+  // Inside the lake, where the sandboxed engine may write; never under the final name.
   const scratch = path.join(session.lake.layout.local, 'exports');
   fs.mkdirSync(scratch, { recursive: true });
-  const tmp = path.join(scratch, `${args.exportId.replace(/[^\w.-]/g, '_')}-${process.pid}.jsonl`);
+  const partial = path.join(
+    scratch,
+    `${args.exportId.replace(/[^\w.-]/g, '_')}-${process.pid}.${args.format}.partial`,
+  );
+  progress(0, totalRows);
+  try {
+    const written = await session.explore.engine.call(
+      'export',
+      { resultId: args.resultId, path: partial, format: args.format },
+      {
+        ...(signal ? { signal } : {}),
+        // DuckDB reports how far the COPY got; the last row counts once it is done.
+        onProgress: (p) => {
+          if (p.percent === null) return;
+          progress(
+            Math.max(0, Math.min(totalRows - 1, Math.floor((p.percent / 100) * totalRows))),
+            totalRows,
+          );
+        },
+      },
+    );
+    const rows = written
+      ? written.rows
+      : await pagedExport(session, known.columns, totalRows, args, partial, progress, signal);
+    moveInto(partial, target);
+    progress(rows, totalRows);
+    return {
+      path: target,
+      rows,
+      bytes: fs.statSync(target).size,
+      elapsedMs: Date.now() - started,
+      downloadPath: downloadPath(session.lake.layout.root, target),
+    };
+  } finally {
+    fs.rmSync(partial, { force: true });
+  }
+}
+
+/** Renames a finished file to its target (copying when the target is on another disk), never half-written. */
+function moveInto(source: string, target: string): void {
+  try {
+    fs.renameSync(source, target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    const landing = `${target}.partial`;
+    try {
+      fs.copyFileSync(source, landing);
+      fs.renameSync(landing, target);
+    } finally {
+      fs.rmSync(landing, { force: true });
+    }
+  }
+}
+
+function jsonLine(row: readonly CellValue[], n: number): string {
+  let line = `{"${ROW_NUMBER}":${n}`;
+  for (let i = 0; i < row.length; i++) line += `,"c${i}":${JSON.stringify(row[i] ?? null)}`;
+  return line + '}';
+}
+
+/** Pages a result held in memory out of the explore engine; the pipeline engine writes it to `output`. */
+async function pagedExport(
+  session: LakeSession,
+  columns: readonly ColumnInfo[],
+  totalRows: number,
+  args: ExportArgs,
+  output: string,
+  progress: (rows: number, totalRows: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const options = signal ? { signal } : {};
+  const tmp = `${output}.jsonl`;
   try {
     const out = fs.createWriteStream(tmp);
     // A failing disk ends the export with its error instead of an unhandled stream event.
@@ -95,9 +166,8 @@ export async function exportResult(
     let written = 0;
     let pending: Promise<ResultPage> | null = null;
     try {
-      progress(0, totalRows);
       const fetchAt = (offset: number): Promise<ResultPage> | null =>
-        offset < totalRows ? session.explore.engine.fetch(args.resultId, offset, EXPORT_PAGE) : null;
+        offset < totalRows ? session.explore.engine.fetch(args.resultId, offset, EXPORT_PAGE, options) : null;
       pending = fetchAt(0);
       while (pending) {
         const page = await pending;
@@ -116,14 +186,8 @@ export async function exportResult(
         out.end((err?: Error | null) => (err || failed ? reject(err ?? failed) : resolve())),
       );
     }
-    await copyOut(session, columns, tmp, target, args.format, written);
-    return {
-      path: target,
-      rows: written,
-      bytes: fs.statSync(target).size,
-      elapsedMs: Date.now() - started,
-      downloadPath: downloadPath(session.lake.layout.root, target),
-    };
+    await copyOut(session, columns, tmp, output, args.format, written, signal);
+    return written;
   } finally {
     fs.rmSync(tmp, { force: true });
   }
@@ -136,6 +200,7 @@ async function copyOut(
   target: string,
   format: ExportFormat,
   rows: number,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   // Every value is read as text (or JSON for nested values) and cast with plain SQL casts:
   // DuckDB's JSON reader converts some types (DECIMAL) far more slowly than a cast does.
@@ -152,14 +217,10 @@ async function copyOut(
       ? `SELECT ${columns.map((c) => `${cast(c, 'NULL')} AS ${quoteIdent(c.name)}`).join(', ')} LIMIT 0`
       : `SELECT ${columns.map((c, i) => `${cast(c, `c${i}`)} AS ${quoteIdent(c.name)}`).join(', ')} FROM read_json(${quoteLiteral(source)}, format = 'newline_delimited', columns = {${quoteLiteral(ROW_NUMBER)}: 'BIGINT', ${spec}}) ORDER BY ${quoteIdent(ROW_NUMBER)}`;
   const options = format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT parquet, COMPRESSION zstd';
-  // Written next to the target and renamed in: a half-written export never has the final name.
-  const partial = `${target}.partial`;
-  try {
-    await session.pipeline.run(`COPY (${select}) TO ${quoteLiteral(partial)} (${options})`);
-    fs.renameSync(partial, target);
-  } finally {
-    fs.rmSync(partial, { force: true });
-  }
+  await session.pipeline.run(
+    `COPY (${select}) TO ${quoteLiteral(target)} (${options})`,
+    signal ? { signal } : {},
+  );
 }
 
 /**

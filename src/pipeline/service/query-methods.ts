@@ -1,7 +1,8 @@
 // The query.* methods: editor SQL through the explore session (time travel
 // rewritten, sandboxed), results kept in the engine and fetched by pages,
-// cancel by the caller's queryId, re-sorting a kept result inside the engine,
-// export, and the per-lake history and saved queries in `.workbench/`.
+// cancel by the caller's queryId (which also stops exports and profiles run under
+// that id), re-sorting a kept result inside the engine, export, and the per-lake
+// history and saved queries in `.workbench/`.
 
 import type { QueryProgress, QueryResult } from '../../shared/query';
 import { quoteIdent } from '../engine/sql';
@@ -33,6 +34,29 @@ function remember(session: LakeSession, r: QueryResult): QueryResult {
     session.results.delete(oldest);
   }
   return r;
+}
+
+/**
+ * Runs `fn` under a cancellable id: `query.cancel` with that id aborts the signal it gets.
+ * Ids are shared by queries, exports and profiles, so one id runs one thing at a time.
+ */
+export async function cancellable<T>(
+  session: LakeSession,
+  id: string,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  if (session.queries.has(id)) {
+    throw new UsageError(
+      `A query with id '${id}' is already running: cancel it or use a new id for each run.`,
+    );
+  }
+  const controller = new AbortController();
+  session.queries.set(id, controller);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    if (session.queries.get(id) === controller) session.queries.delete(id);
+  }
 }
 
 async function runQuery(
@@ -117,10 +141,17 @@ export const queryHandlers: Handlers<QueryMethod> = {
     controller.abort();
     return Promise.resolve({ cancelled: true });
   },
-  'query.export': (args, ctx) =>
-    exportResult(sessionOf(ctx), args, (rows, totalRows) =>
-      ctx.emit('onDidProgressExport', { exportId: args.exportId, rows, totalRows }),
-    ),
+  'query.export': (args, ctx) => {
+    const session = sessionOf(ctx);
+    return cancellable(session, args.exportId, (signal) =>
+      exportResult(
+        session,
+        args,
+        (rows, totalRows) => ctx.emit('onDidProgressExport', { exportId: args.exportId, rows, totalRows }),
+        signal,
+      ),
+    );
+  },
   'query.history': ({ limit }, ctx) => Promise.resolve(sessionOf(ctx).state.history(limit)),
   'query.saved': (_args, ctx) => Promise.resolve(sessionOf(ctx).state.saved()),
   'query.save': ({ name, sql }, ctx) => sessionOf(ctx).state.save(name.trim(), sql),

@@ -1,9 +1,16 @@
 // table.describe, table.history and table.profile: one table at the current or
 // a given version — its columns (with model docs), partitions with their files,
 // rows, bytes and pipeline status, its properties, its commits, and a column
-// profile. Tables are `schema.name` (or a unique bare name) as the catalog lists.
+// profile (cancellable with query.cancel when called with a queryId). Tables
+// are `schema.name` (or a unique bare name) as the catalog lists.
 
-import type { HistoryEntry, TableColumn, TableDetail, TablePartition } from '../../shared/contract';
+import type {
+  ColumnProfile,
+  HistoryEntry,
+  TableColumn,
+  TableDetail,
+  TablePartition,
+} from '../../shared/contract';
 import type { ColumnInfo } from '../../shared/query';
 import type { PartitionStatus } from '../../shared/runs';
 import { quoteQualified } from '../engine/sql';
@@ -17,6 +24,7 @@ import { stateKey } from '../runner/state';
 import type { Handlers } from './context';
 import type { LakeSession } from './session';
 import { sessionOf } from './session';
+import { cancellable } from './query-methods';
 import { profileTable } from './table-profile';
 import {
   currentVersion,
@@ -196,15 +204,25 @@ async function history(
 export const tableHandlers: Handlers<'table.describe' | 'table.history' | 'table.profile'> = {
   'table.describe': (args, ctx) => describe(sessionOf(ctx), args),
   'table.history': (args, ctx) => history(sessionOf(ctx), args),
-  'table.profile': async (args, ctx) => {
+  'table.profile': (args, ctx) => {
     const session = sessionOf(ctx);
-    const target = targetOf(session, args.table, modelsOf(session));
-    if (target.kind === 'entry' && target.entry.kind === 'delta') {
-      const version = args.version ?? (await currentVersion(session, target.entry));
-      return session.cached(`profile:${target.entry.dir}@${version}`, async () =>
-        profileTable(session.explore.engine, await selectOf(session, target, version)),
-      );
-    }
-    return profileTable(session.explore.engine, await selectOf(session, target, args.version));
+    const profile = (signal?: AbortSignal): Promise<ColumnProfile[]> => profileOf(session, args, signal);
+    return args.queryId === undefined ? profile() : cancellable(session, args.queryId, profile);
   },
 };
+
+async function profileOf(
+  session: LakeSession,
+  args: { table: string; version?: number },
+  signal: AbortSignal | undefined,
+): Promise<ColumnProfile[]> {
+  const target = targetOf(session, args.table, modelsOf(session));
+  if (target.kind === 'entry' && target.entry.kind === 'delta') {
+    const version = args.version ?? (await currentVersion(session, target.entry));
+    // A cancelled profile throws, so nothing is cached for it.
+    return session.cached(`profile:${target.entry.dir}@${version}`, async () =>
+      profileTable(session.explore.engine, await selectOf(session, target, version), signal),
+    );
+  }
+  return profileTable(session.explore.engine, await selectOf(session, target, args.version), signal);
+}

@@ -47,14 +47,20 @@ function columnSql(c: ColumnInfo, i: number): { stats: string[]; histogram: stri
   return { stats, histogram };
 }
 
-export async function profileTable(engine: EngineClient, select: string): Promise<ColumnProfile[]> {
-  const { columns } = await engine.read(`SELECT * FROM (${select}) LIMIT 0`);
+/** `signal` interrupts the profile query (a profile scans the whole table). */
+export async function profileTable(
+  engine: EngineClient,
+  select: string,
+  signal?: AbortSignal,
+): Promise<ColumnProfile[]> {
+  const options = signal ? { signal } : {};
+  const { columns } = await engine.read(`SELECT * FROM (${select}) LIMIT 0`, options);
   if (columns.length === 0) return [];
   const parts = columns.map(columnSql);
   const sql = `WITH t AS (${select}),
 s AS (SELECT count(*) AS n, ${parts.flatMap((p) => p.stats).join(', ')} FROM t)
 SELECT s.*, ${parts.map((p) => p.histogram).join(', ')} FROM s`;
-  const { rows } = await engine.read(sql, { maxRows: 1 });
+  const { rows } = await engine.read(sql, { ...options, maxRows: 1 });
   const row = rows[0] ?? [];
   const total = Number(row[0] ?? 0);
   const statsWidth = 1 + columns.length * 4;
