@@ -1,6 +1,6 @@
 // How a lake column's type (DuckDB's name for the Delta type) becomes a column
-// type on the target server, and which types are refused and why. One table per
-// dialect, read by the DDL generators and documented in the README; a type that
+// type on the target server, and which types are refused and why. One table for
+// both dialects, read by the DDL generators and documented in the README; a type that
 // could lose or change a value on the way is refused rather than mapped loosely.
 //
 // DuckDB                     SQL Server          PostgreSQL
@@ -63,54 +63,56 @@ const REFUSED: ReadonlyArray<readonly [RegExp, string]> = [
   [/^(VARINT|BIGNUM)$/, 'unbounded integers do not fit DECIMAL(38); cast to DECIMAL(38,0) in a model'],
 ];
 
-const SQLSERVER: Readonly<Record<string, MappedType>> = {
-  BOOLEAN: { sql: 'BIT', render: 'bit' },
-  TINYINT: { sql: 'SMALLINT', render: 'text' },
-  UTINYINT: { sql: 'TINYINT', render: 'text' },
-  SMALLINT: { sql: 'SMALLINT', render: 'text' },
-  USMALLINT: { sql: 'INT', render: 'text' },
-  INTEGER: { sql: 'INT', render: 'text' },
-  UINTEGER: { sql: 'BIGINT', render: 'text' },
-  BIGINT: { sql: 'BIGINT', render: 'text' },
-  UBIGINT: { sql: 'DECIMAL(20,0)', render: 'text' },
-  FLOAT: { sql: 'REAL', render: 'text' },
-  DOUBLE: { sql: 'FLOAT', render: 'text' },
-  DATE: { sql: 'DATE', render: 'text' },
-  TIMESTAMP: { sql: 'DATETIME2(6)', render: 'timestamp' },
-  TIMESTAMP_S: { sql: 'DATETIME2(6)', render: 'timestamp' },
-  TIMESTAMP_MS: { sql: 'DATETIME2(6)', render: 'timestamp' },
-  'TIMESTAMP WITH TIME ZONE': { sql: 'DATETIMEOFFSET(6)', render: 'timestamptz' },
-  TIMESTAMPTZ: { sql: 'DATETIMEOFFSET(6)', render: 'timestamptz' },
-  TIME: { sql: 'TIME(6)', render: 'text' },
-  VARCHAR: { sql: 'NVARCHAR(MAX)', render: 'text' },
-  BLOB: { sql: 'VARBINARY(MAX)', render: 'hex' },
-  UUID: { sql: 'UNIQUEIDENTIFIER', render: 'text' },
-};
+type Render = MappedType['render'];
 
-const POSTGRES: Readonly<Record<string, MappedType>> = {
-  BOOLEAN: { sql: 'boolean', render: 'text' },
-  TINYINT: { sql: 'smallint', render: 'text' },
-  UTINYINT: { sql: 'smallint', render: 'text' },
-  SMALLINT: { sql: 'smallint', render: 'text' },
-  USMALLINT: { sql: 'integer', render: 'text' },
-  INTEGER: { sql: 'integer', render: 'text' },
-  UINTEGER: { sql: 'bigint', render: 'text' },
-  BIGINT: { sql: 'bigint', render: 'text' },
-  UBIGINT: { sql: 'numeric(20,0)', render: 'text' },
-  HUGEINT: { sql: 'numeric(39,0)', render: 'text' },
-  UHUGEINT: { sql: 'numeric(39,0)', render: 'text' },
-  FLOAT: { sql: 'real', render: 'text' },
-  DOUBLE: { sql: 'double precision', render: 'text' },
-  DATE: { sql: 'date', render: 'text' },
-  TIMESTAMP: { sql: 'timestamp(6) without time zone', render: 'timestamp' },
-  TIMESTAMP_S: { sql: 'timestamp(6) without time zone', render: 'timestamp' },
-  TIMESTAMP_MS: { sql: 'timestamp(6) without time zone', render: 'timestamp' },
-  'TIMESTAMP WITH TIME ZONE': { sql: 'timestamp(6) with time zone', render: 'timestamptz' },
-  TIMESTAMPTZ: { sql: 'timestamp(6) with time zone', render: 'timestamptz' },
-  TIME: { sql: 'time(6) without time zone', render: 'text' },
-  VARCHAR: { sql: 'text', render: 'text' },
-  BLOB: { sql: 'bytea', render: 'hex' },
-  UUID: { sql: 'uuid', render: 'text' },
+/** A type a target cannot hold, with the reason and the fix. */
+interface Refused {
+  refused: string;
+}
+
+/** One target's cell in TYPES: a bare string is the DDL type of a value loaded as text. */
+type Cell = string | MappedType | Refused;
+
+const both = (sqlserver: string, postgres: string, render: Render): readonly [Cell, Cell] => [
+  { sql: sqlserver, render },
+  { sql: postgres, render },
+];
+const TIMESTAMP = both('DATETIME2(6)', 'timestamp(6) without time zone', 'timestamp');
+const TIMESTAMPTZ = both('DATETIMEOFFSET(6)', 'timestamp(6) with time zone', 'timestamptz');
+const HUGE: readonly [Cell, Cell] = [
+  {
+    refused:
+      'it can hold values beyond DECIMAL(38,0), the widest SQL Server number; cast it to DECIMAL(38,0) or BIGINT in a model',
+  },
+  'numeric(39,0)',
+];
+
+/** Lake type -> [SQL Server, PostgreSQL]: the one mapping table (see the header). */
+const TYPES: Readonly<Record<string, readonly [sqlserver: Cell, postgres: Cell]>> = {
+  // SQL Server's BIT loads 1/0, not true/false.
+  BOOLEAN: [{ sql: 'BIT', render: 'bit' }, 'boolean'],
+  TINYINT: ['SMALLINT', 'smallint'],
+  UTINYINT: ['TINYINT', 'smallint'],
+  SMALLINT: ['SMALLINT', 'smallint'],
+  USMALLINT: ['INT', 'integer'],
+  INTEGER: ['INT', 'integer'],
+  UINTEGER: ['BIGINT', 'bigint'],
+  BIGINT: ['BIGINT', 'bigint'],
+  UBIGINT: ['DECIMAL(20,0)', 'numeric(20,0)'],
+  HUGEINT: HUGE,
+  UHUGEINT: HUGE,
+  FLOAT: ['REAL', 'real'],
+  DOUBLE: ['FLOAT', 'double precision'],
+  DATE: ['DATE', 'date'],
+  TIMESTAMP,
+  TIMESTAMP_S: TIMESTAMP,
+  TIMESTAMP_MS: TIMESTAMP,
+  'TIMESTAMP WITH TIME ZONE': TIMESTAMPTZ,
+  TIMESTAMPTZ,
+  TIME: ['TIME(6)', 'time(6) without time zone'],
+  VARCHAR: ['NVARCHAR(MAX)', 'text'],
+  BLOB: both('VARBINARY(MAX)', 'bytea', 'hex'),
+  UUID: ['UNIQUEIDENTIFIER', 'uuid'],
 };
 
 /** SQL Server index keys are limited to 900 bytes: a key string column gets a bounded length. */
@@ -133,26 +135,23 @@ export function mapType(dialect: Dialect, column: string, duckType: string, key 
   for (const [pattern, reason] of REFUSED) {
     if (pattern.test(t)) throw new RefusedTypeError(column, duckType, reason);
   }
-  if (dialect === 'sqlserver' && (t === 'HUGEINT' || t === 'UHUGEINT')) {
-    throw new RefusedTypeError(
-      column,
-      duckType,
-      'it can hold values beyond DECIMAL(38,0), the widest SQL Server number; cast it to DECIMAL(38,0) or BIGINT in a model',
-    );
-  }
-  const mapped = (dialect === 'sqlserver' ? SQLSERVER : POSTGRES)[t];
-  if (!mapped) {
+  const row = TYPES[t];
+  if (!row) {
     throw new RefusedTypeError(column, duckType, 'it has no mapping; cast it to a plain type in a model');
   }
+  const cell = row[dialect === 'sqlserver' ? 0 : 1];
+  if (typeof cell !== 'string' && 'refused' in cell)
+    throw new RefusedTypeError(column, duckType, cell.refused);
+  const mapped: MappedType = typeof cell === 'string' ? { sql: cell, render: 'text' } : cell;
   if (dialect === 'sqlserver' && key && mapped.sql === 'NVARCHAR(MAX)') {
     return { sql: SQLSERVER_KEY_STRING, render: 'text' };
   }
   return mapped;
 }
 
-/** Both tables as rows, for documentation and the type-mapping tests. */
+/** The table as rows, for documentation and the type-mapping tests. */
 export function mappingTable(): { duckdb: string; sqlserver: string; postgres: string }[] {
-  const names = [...new Set([...Object.keys(SQLSERVER), ...Object.keys(POSTGRES)])];
+  const names = Object.keys(TYPES);
   const show = (d: Dialect, n: string): string => {
     try {
       return mapType(d, 'c', n).sql;
