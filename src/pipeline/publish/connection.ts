@@ -1,6 +1,6 @@
 // What an adapter needs to connect, resolved from a lakehouse.yml target and
-// the secret store, and the connect-failure messages both adapters share: each
-// names the target, the server and what to change.
+// the secret store, the connect step both adapters share, and the
+// connect-failure messages: each names the target, the server and what to change.
 
 import type { PublishAuthKind } from '../../shared/contract';
 import { describeTarget, PublishError, serverCode, serverMessage } from './errors';
@@ -90,4 +90,21 @@ export function connectError(s: ConnectionSettings, err: unknown): PublishError 
     );
   }
   return new PublishError('server', `${where} refused the connection: ${message}`, details, { cause: err });
+}
+
+/**
+ * Runs `open` (connect and configure the session); when it fails, `close`s
+ * whatever was opened and throws connectError, which names the target and the fix.
+ */
+export async function openOrClose(
+  s: ConnectionSettings,
+  open: () => Promise<void>,
+  close: () => Promise<void>,
+): Promise<void> {
+  try {
+    await open();
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw connectError(s, err);
+  }
 }

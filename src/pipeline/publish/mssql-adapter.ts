@@ -5,11 +5,11 @@
 // dropped connection rolls the whole partition back.
 
 import sql from 'mssql';
-import { CancelledError } from '../errors';
-import { connectError } from './connection';
+import { openOrClose } from './connection';
 import type { ConnectionSettings } from './connection';
 import { DESCRIBE_TSQL, sqlServerColumnType, stagingType, tsql } from './mssql-sql';
 import type { SysColumnRow } from './mssql-sql';
+import { throwIfCancelled } from './run-support';
 import type {
   PartitionValue,
   PublishAdapter,
@@ -82,16 +82,17 @@ export class SqlServerAdapter implements PublishAdapter {
   constructor(private readonly settings: ConnectionSettings) {}
 
   async connect(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw new CancelledError('The publish was cancelled.');
+    throwIfCancelled(signal);
     const pool = new sql.ConnectionPool(mssqlConfig(this.settings));
     pool.on('error', () => undefined);
-    try {
-      await pool.connect();
-      await pool.request().batch('SET XACT_ABORT ON; SET NOCOUNT OFF;');
-    } catch (err) {
-      await pool.close().catch(() => undefined);
-      throw connectError(this.settings, err);
-    }
+    await openOrClose(
+      this.settings,
+      async () => {
+        await pool.connect();
+        await pool.request().batch('SET XACT_ABORT ON; SET NOCOUNT OFF;');
+      },
+      () => pool.close(),
+    );
     this.pool = pool;
   }
 
@@ -124,7 +125,7 @@ export class SqlServerAdapter implements PublishAdapter {
   async load(spec: TableSpec, source: RowSource, signal?: AbortSignal): Promise<number> {
     for (const stmt of this.sql.createStaging(spec)) await this.db.request().batch(stmt);
     for await (const batch of source.batches(BULK_BATCH)) {
-      if (signal?.aborted) throw new CancelledError('The publish was cancelled.');
+      throwIfCancelled(signal);
       const table = new sql.Table(this.sql.stagingName(spec));
       table.create = false;
       for (const c of spec.columns) table.columns.add(c.name, mssqlType(stagingType(c)), { nullable: true });
@@ -138,7 +139,7 @@ export class SqlServerAdapter implements PublishAdapter {
   }
 
   async swap(spec: TableSpec, partition: PartitionValue, signal?: AbortSignal): Promise<SwapResult> {
-    if (signal?.aborted) throw new CancelledError('The publish was cancelled.');
+    throwIfCancelled(signal);
     const [del, ins] = this.sql.swap(spec, partition);
     const tx = new sql.Transaction(this.db);
     await tx.begin();

@@ -6,10 +6,10 @@
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { CancelledError } from '../errors';
-import { connectError } from './connection';
+import { openOrClose } from './connection';
 import type { ConnectionSettings } from './connection';
 import { DESCRIBE_PG, copyFromSql, pgsql } from './postgres-sql';
+import { throwIfCancelled } from './run-support';
 import type {
   PartitionValue,
   PublishAdapter,
@@ -28,7 +28,7 @@ export class PostgresAdapter implements PublishAdapter {
   constructor(private readonly settings: ConnectionSettings) {}
 
   async connect(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw new CancelledError('The publish was cancelled.');
+    throwIfCancelled(signal);
     const s = this.settings;
     const client = new pg.Client({
       host: s.server,
@@ -42,14 +42,15 @@ export class PostgresAdapter implements PublishAdapter {
     });
     // A connection dropped between queries is reported by the next query; this keeps it from crashing the process.
     client.on('error', () => undefined);
-    try {
-      await client.connect();
-      // The staging table is a temp table: give it room in memory before the session first uses one.
-      await client.query("SET temp_buffers = '128MB'");
-    } catch (err) {
-      await client.end().catch(() => undefined);
-      throw connectError(s, err);
-    }
+    await openOrClose(
+      s,
+      async () => {
+        await client.connect();
+        // The staging table is a temp table: give it room in memory before the session first uses one.
+        await client.query("SET temp_buffers = '128MB'");
+      },
+      () => client.end(),
+    );
     this.client = client;
   }
 
@@ -90,7 +91,7 @@ export class PostgresAdapter implements PublishAdapter {
   }
 
   async swap(spec: TableSpec, partition: PartitionValue, signal?: AbortSignal): Promise<SwapResult> {
-    if (signal?.aborted) throw new CancelledError('The publish was cancelled.');
+    throwIfCancelled(signal);
     const [del, ins] = this.sql.swap(spec, partition);
     await this.db.query('BEGIN');
     try {

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PublishPreview, PublishProgress, PublishSummary } from '../../shared/contract';
-import { CancelledError, isCancelled } from '../errors';
+import { isCancelled } from '../errors';
 import { describeTarget, isTransient, PublishError, serverMessage } from './errors';
 import { appendLedger, ledgerTable } from './ledger';
 import type { LedgerRow } from './ledger';
@@ -26,7 +26,7 @@ import { connectionSettings, createAdapter } from './targets';
 import type { ConnectionSettings } from './connection';
 import type { PublishAdapter, RowSource, TableSpec } from './types';
 import { ensureTable } from './table-sync';
-import { sleep, watchChunks } from './run-support';
+import { publishCancelled, sleep, throwIfCancelled, watchChunks } from './run-support';
 
 export { DEFAULT_RETRY } from './run-types';
 export type {
@@ -117,7 +117,7 @@ class PublishRun {
     fs.mkdirSync(this.scratch, { recursive: true });
     const send = todo.filter((p) => !(p.skip && !changed));
     for (const [i, p] of send.entries()) {
-      if (signal?.aborted) throw new CancelledError('The publish was cancelled.');
+      throwIfCancelled(signal);
       // DuckDB exports the next partition while the server loads this one (two files on disk at most).
       const next = send[i + 1];
       if (next) void this.exportOf(next, i + 1);
@@ -315,7 +315,7 @@ class PublishRun {
       try {
         return { result: await fn(attempt), attempts: attempt };
       } catch (err) {
-        if (signal?.aborted || isCancelled(err)) throw new CancelledError('The publish was cancelled.');
+        if (signal?.aborted || isCancelled(err)) throw publishCancelled();
         if (!isTransient(err) || attempt >= this.retry.attempts) throw this.explain(p, err, attempt);
         const wait =
           Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);

@@ -1,21 +1,29 @@
-// Small pieces of a publish run: a cancellable sleep for the retry backoff, and
-// a RowSource wrapper that reports (and can slow down) each chunk of CSV bytes,
+// Small pieces of a publish run: the one cancellation error, a cancellable sleep
+// for the retry backoff, and a RowSource wrapper that reports (and can slow down) each chunk of CSV bytes,
 // which tests use to act in the middle of a partition's load.
 
 import { pipeline, Transform } from 'node:stream';
 import { CancelledError } from '../errors';
 import type { RowSource } from './types';
 
+/** The error every cancelled step of a publish ends with. */
+export const publishCancelled = (): CancelledError => new CancelledError('The publish was cancelled.');
+
+/** Throws publishCancelled() when `signal` has fired: checked between steps that cannot be interrupted. */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw publishCancelled();
+}
+
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CancelledError('The publish was cancelled.'));
+    if (signal?.aborted) return reject(publishCancelled());
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new CancelledError('The publish was cancelled.'));
+      reject(publishCancelled());
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
