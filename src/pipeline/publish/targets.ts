@@ -60,16 +60,25 @@ export function bareName(table: string): string {
   return table.slice(table.indexOf('.') + 1);
 }
 
-export function targetInfo(name: string, t: PublishTargetConfig, hasPassword: boolean): PublishTargetInfo {
+/** Where a target is and who logs in, with the kind's default port and schema filled in. */
+function endpointOf(
+  t: PublishTargetConfig,
+): Pick<PublishTargetInfo, 'server' | 'port' | 'database' | 'schema' | 'auth' | 'user'> {
   return {
-    name,
-    kind: t.kind,
     server: t.server,
     port: t.port ?? DEFAULT_PORT[t.kind],
     database: t.database,
     schema: t.schema ?? DEFAULT_SCHEMA[t.kind],
     auth: t.auth,
     user: t.user ?? null,
+  };
+}
+
+export function targetInfo(name: string, t: PublishTargetConfig, hasPassword: boolean): PublishTargetInfo {
+  return {
+    name,
+    kind: t.kind,
+    ...endpointOf(t),
     hasPassword,
     passwordEnv: t.password_env ?? null,
     tables: t.tables.map((c) => ({
@@ -103,12 +112,7 @@ export async function connectionSettings(
   const source = passwordSource(name, t, secrets);
   const settings: ConnectionSettings = {
     target: name,
-    server: t.server,
-    port: t.port ?? DEFAULT_PORT[t.kind],
-    database: t.database,
-    schema: t.schema ?? DEFAULT_SCHEMA[t.kind],
-    auth: t.auth,
-    user: t.user ?? null,
+    ...endpointOf(t),
     password,
     domain: t.domain ?? null,
     clientId: t.client_id ?? null,
