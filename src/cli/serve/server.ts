@@ -114,6 +114,14 @@ interface Session {
   ready: Promise<unknown>;
 }
 
+/** Checks this start's token; when it is missing or wrong, answers the request itself and returns false. */
+function authorized(session: Session, req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+  const auth = checkToken(req, url, session.token);
+  if (auth === null) return true;
+  sendError(res, auth.status, transportError(auth.message, 'UnauthorizedError'));
+  return false;
+}
+
 /** POST /api/<method>: token, method, content type, body, then the call. */
 async function handleApi(
   session: Session,
@@ -121,8 +129,7 @@ async function handleApi(
   res: ServerResponse,
   url: URL,
 ): Promise<void> {
-  const auth = checkToken(req, url, session.token);
-  if (auth !== null) return sendError(res, auth.status, transportError(auth.message, 'UnauthorizedError'));
+  if (!authorized(session, req, res, url)) return;
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST');
     return sendError(res, 405, transportError(`Use POST for ${url.pathname}, with the arguments as JSON.`));
@@ -154,8 +161,7 @@ async function handleFiles(
   res: ServerResponse,
   url: URL,
 ): Promise<void> {
-  const auth = checkToken(req, url, session.token);
-  if (auth !== null) return sendError(res, auth.status, transportError(auth.message, 'UnauthorizedError'));
+  if (!authorized(session, req, res, url)) return;
   await session.ready;
   const lake = await session.service.call('lake.current', {}).catch(() => null);
   const served =
