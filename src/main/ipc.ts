@@ -41,27 +41,21 @@ export async function handleInvoke(
   event: InvokeEventLike,
   args: unknown[],
 ): Promise<Outcome<unknown>> {
+  const refuse = (reason: string, message: string): Outcome<unknown> => {
+    options.onRefused?.(method, reason);
+    return { ok: false, error: { name: 'UsageError', code: 'USAGE', message } };
+  };
   if (!options.isTrustedSender(event)) {
-    options.onRefused?.(method, 'not from the workbench window');
-    return {
-      ok: false,
-      error: {
-        name: 'UsageError',
-        code: 'USAGE',
-        message: `Refused ${method}: only the workbench window's own page may call the service.`,
-      },
-    };
+    return refuse(
+      'not from the workbench window',
+      `Refused ${method}: only the workbench window's own page may call the service.`,
+    );
   }
   if (args.length > 1) {
-    options.onRefused?.(method, 'extra arguments');
-    return {
-      ok: false,
-      error: {
-        name: 'UsageError',
-        code: 'USAGE',
-        message: `Invalid call of ${method}: pass one arguments object, not ${args.length} values. Fix the request and try again.`,
-      },
-    };
+    return refuse(
+      'extra arguments',
+      `Invalid call of ${method}: pass one arguments object, not ${args.length} values. Fix the request and try again.`,
+    );
   }
   return callAsOutcome(options.service(), method, args[0], (reason) => options.onRefused?.(method, reason));
 }
