@@ -66,6 +66,18 @@ function fakeTimers(): {
 
 const endpoint = { origin: 'http://127.0.0.1:4321', token: 'tok-123' };
 
+/** A transport for the event-socket tests: no calls, fresh sockets, timers under the test's control. */
+function socketTransport(): { t: ReturnType<typeof httpTransport>; timers: ReturnType<typeof fakeTimers> } {
+  FakeSocket.made = [];
+  const timers = fakeTimers();
+  const t = httpTransport(endpoint, {
+    fetch: fakeFetch(() => new Error('unused')),
+    WebSocket: FakeSocket,
+    ...timers,
+  });
+  return { t, timers };
+}
+
 describe('endpointFromLocation', () => {
   it('takes the token from the URL and keeps it for a reload without it', () => {
     const store = new Map<string, string>();
@@ -139,12 +151,7 @@ describe('httpTransport: calls', () => {
 
 describe('httpTransport: events', () => {
   it('opens one socket with the token on the first listener, and delivers contract events only', () => {
-    FakeSocket.made = [];
-    const t = httpTransport(endpoint, {
-      fetch: fakeFetch(() => new Error('unused')),
-      WebSocket: FakeSocket,
-      ...fakeTimers(),
-    });
+    const { t } = socketTransport();
     const a: EventMessage[] = [];
     const b: EventMessage[] = [];
     const offA = t.onEvent((m) => a.push(m));
@@ -168,13 +175,7 @@ describe('httpTransport: events', () => {
   });
 
   it('closes the socket when the last listener leaves', () => {
-    FakeSocket.made = [];
-    const timers = fakeTimers();
-    const t = httpTransport(endpoint, {
-      fetch: fakeFetch(() => new Error('unused')),
-      WebSocket: FakeSocket,
-      ...timers,
-    });
+    const { t, timers } = socketTransport();
     const off = t.onEvent(() => undefined);
     off();
     expect(FakeSocket.made[0]?.closed).toBe(true);
@@ -182,13 +183,7 @@ describe('httpTransport: events', () => {
   });
 
   it('reports the connection and reconnects with growing backoff while someone listens', () => {
-    FakeSocket.made = [];
-    const timers = fakeTimers();
-    const t = httpTransport(endpoint, {
-      fetch: fakeFetch(() => new Error('unused')),
-      WebSocket: FakeSocket,
-      ...timers,
-    });
+    const { t, timers } = socketTransport();
     const states: boolean[] = [];
     t.onConnection((c) => states.push(c));
     t.onEvent(() => undefined);
