@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
 import { createWorkbenchService } from '../pipeline';
+import type { WorkbenchService } from '../shared/contract';
+import { DisposableStore, toDisposable } from '../shared/disposable';
 import { isSamePage } from '../shared/web-policy';
 import { forwardServiceEvents, registerServiceIpc } from './ipc';
+import type { InvokeEventLike } from './ipc';
 import { LakeController } from './lakes';
-import { DisposableStore, toDisposable } from '../shared/disposable';
 import { installApplicationMenu } from './menu';
 import type { ApplicationMenu } from './menu';
 import { RecentLakes } from './recent';
@@ -29,95 +31,133 @@ function sampleTemplateDir(): string {
     : join(app.getAppPath(), 'resources', 'sample');
 }
 
-function main(): void {
-  // Before the lock and `ready`: the name decides the user-data folder the lock lives in.
+/**
+ * Before the lock and `ready`: names the app and picks the profile, then takes the
+ * single-instance lock. False when another instance holds it (this one then quits).
+ */
+function claimInstance(): boolean {
+  // The name decides the user-data folder the lock lives in.
   app.setName(productName);
   // A separate profile (tests, a second workspace): its own recent list, secrets and lock.
   const userDataOverride = process.env['LAKEHOUSE_USER_DATA'];
   if (userDataOverride !== undefined && userDataOverride !== '') app.setPath('userData', userDataOverride);
-  if (!app.requestSingleInstanceLock()) {
-    app.quit();
-    return;
-  }
+  if (!app.requestSingleInstanceLock()) return false;
   app.enableSandbox();
   process.env['LAKEHOUSE_SAMPLE_DIR'] ??= sampleTemplateDir();
+  return true;
+}
 
-  const root = new DisposableStore();
+/** Where the window's page comes from: the dev server in development, the built files otherwise. */
+function rendererSource(): { renderer: RendererSource; rendererUrl: string; isDev: boolean } {
   // A packaged app never takes its page from the environment: that would let anyone who can
   // set an env var load arbitrary code with the preload's bridge.
   const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
-  const isDev = devServerUrl !== undefined;
-  const renderer: RendererSource = isDev
-    ? { url: devServerUrl }
-    : { file: join(import.meta.dirname, '../renderer/index.html') };
+  const renderer: RendererSource =
+    devServerUrl !== undefined
+      ? { url: devServerUrl }
+      : { file: join(import.meta.dirname, '../renderer/index.html') };
   const rendererUrl = 'url' in renderer ? renderer.url : pathToFileURL(renderer.file).href;
-  const userData = app.getPath('userData');
-  let mainWindow: MainWindow | undefined;
+  return { renderer, rendererUrl, isDev: devServerUrl !== undefined };
+}
 
-  const service = createWorkbenchService({
-    secrets: safeStorageSecrets({ safeStorage, userDataDir: userData, log }),
+/** The app's long-lived parts, built once by main(); the window and menu come and go. */
+class Workbench {
+  readonly root = new DisposableStore();
+  readonly userData = app.getPath('userData');
+  readonly service: WorkbenchService = createWorkbenchService({
+    secrets: safeStorageSecrets({ safeStorage, userDataDir: this.userData, log }),
   });
-  const recent = new RecentLakes(userData);
-  let menu: ApplicationMenu | undefined;
-  const showError = (title: string, message: string): void => {
-    const parent = mainWindow?.window;
-    if (parent !== undefined && !parent.isDestroyed()) {
+  readonly recent = new RecentLakes(this.userData);
+  readonly lakes = new LakeController({
+    service: () => this.service,
+    recent: this.recent,
+    onRecentChanged: (list) => this.menu?.setRecent(list),
+    showError: (title, message) => this.showError(title, message),
+    log,
+    sampleLakeDir: join(this.userData, 'sample-lake'),
+  });
+  mainWindow: MainWindow | undefined;
+  menu: ApplicationMenu | undefined;
+
+  constructor(
+    readonly renderer: RendererSource,
+    readonly rendererUrl: string,
+    readonly isDev: boolean,
+  ) {}
+
+  /** The window, when there is one that is not destroyed. */
+  get window(): BrowserWindow | undefined {
+    const window = this.mainWindow?.window;
+    return window !== undefined && !window.isDestroyed() ? window : undefined;
+  }
+
+  showError(title: string, message: string): void {
+    const parent = this.window;
+    if (parent !== undefined) {
       void dialog.showMessageBox(parent, { type: 'error', title, message: title, detail: message });
     } else {
       dialog.showErrorBox(title, message);
     }
-  };
-  const lakes = new LakeController({
-    service: () => service,
-    recent,
-    onRecentChanged: (list) => menu?.setRecent(list),
-    showError,
-    log,
-    sampleLakeDir: join(userData, 'sample-lake'),
-  });
+  }
 
-  const openMainWindow = (): void => {
-    mainWindow?.dispose();
+  openMainWindow(): void {
+    this.mainWindow?.dispose();
     const created = createMainWindow({
       title: productName,
       appVersion: app.getVersion(),
       preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
-      renderer,
+      renderer: this.renderer,
     });
     created.window.on('closed', () => {
-      if (mainWindow === created) mainWindow = undefined;
+      if (this.mainWindow === created) this.mainWindow = undefined;
     });
-    mainWindow = created;
-  };
+    this.mainWindow = created;
+  }
 
+  /** Only our window's top frame, showing our own page (navigation is blocked anyway). */
+  isTrustedSender(event: InvokeEventLike): boolean {
+    const window = this.window;
+    if (window === undefined || event.sender !== window.webContents) return false;
+    const frame = event.senderFrame;
+    const top = window.webContents.mainFrame;
+    return (
+      frame !== null &&
+      frame.processId === top.processId &&
+      frame.routingId === top.routingId &&
+      isSamePage(this.rendererUrl, frame.url)
+    );
+  }
+
+  async chooseFolder(title: string, buttonLabel: string): Promise<string | undefined> {
+    const parent = this.window;
+    const options: Electron.OpenDialogOptions = {
+      title,
+      buttonLabel,
+      properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+    };
+    const result =
+      parent !== undefined
+        ? await dialog.showOpenDialog(parent, options)
+        : await dialog.showOpenDialog(options);
+    return result.canceled ? undefined : result.filePaths[0];
+  }
+}
+
+/** The IPC door, events to the window, and Open Recent for lakes the page opens. */
+function connectService(wb: Workbench): void {
+  const { root, service } = wb;
   root.add(hardenWebContents(app));
   root.add(
     registerServiceIpc({
       ipc: ipcMain,
       service: () => service,
-      // Only our window's top frame, showing our own page (navigation is blocked anyway).
-      isTrustedSender: (event) => {
-        const window = mainWindow?.window;
-        if (window === undefined || window.isDestroyed() || event.sender !== window.webContents) return false;
-        const frame = event.senderFrame as Electron.WebFrameMain | null;
-        const top = window.webContents.mainFrame;
-        return (
-          frame !== null &&
-          frame.processId === top.processId &&
-          frame.routingId === top.routingId &&
-          isSamePage(rendererUrl, frame.url)
-        );
-      },
+      isTrustedSender: (event) => wb.isTrustedSender(event),
       onRefused: (method, reason) => console.warn(`[lakehouse:ipc] refused ${method}: ${reason}`),
     }),
   );
   root.add(
-    forwardServiceEvents(service, (channel, message) => {
-      const window = mainWindow?.window;
-      if (window !== undefined && !window.isDestroyed()) window.webContents.send(channel, message);
-    }),
+    forwardServiceEvents(service, (channel, message) => wb.window?.webContents.send(channel, message)),
   );
-
   // A lake opened from the page (its start page, or lake.createSample) joins Open Recent too.
   root.add(
     service.on('onDidChangeLake', (change) => {
@@ -125,34 +165,39 @@ function main(): void {
       void service
         .call('lake.current', {})
         .then((info) => {
-          if (info !== null) menu?.setRecent(recent.add(info.path));
+          if (info !== null) wb.menu?.setRecent(wb.recent.add(info.path));
         })
         .catch(() => undefined);
     }),
   );
+}
 
-  const onSecondInstance = (): void => mainWindow?.reveal();
-  app.on('second-instance', onSecondInstance);
-  root.add(
+/** Registers an app listener and removes it when the root is disposed. */
+function onApp(wb: Workbench, event: 'second-instance' | 'activate', listener: () => void): void {
+  // Through the EventEmitter view: App's typed overloads do not accept a union of event names.
+  const emitter: NodeJS.EventEmitter = app;
+  emitter.on(event, listener);
+  wb.root.add(
     toDisposable(() => {
-      app.removeListener('second-instance', onSecondInstance);
+      emitter.removeListener(event, listener);
     }),
   );
+}
 
+/** A second launch, the dock and closing the last window. */
+function watchAppEvents(wb: Workbench): void {
+  onApp(wb, 'second-instance', () => wb.mainWindow?.reveal());
   // macOS keeps apps alive with no window and reopens one from the dock.
-  const onActivate = (): void => {
-    if (app.isReady() && BrowserWindow.getAllWindows().length === 0) openMainWindow();
-  };
-  app.on('activate', onActivate);
-  root.add(
-    toDisposable(() => {
-      app.removeListener('activate', onActivate);
-    }),
-  );
-
+  onApp(wb, 'activate', () => {
+    if (app.isReady() && BrowserWindow.getAllWindows().length === 0) wb.openMainWindow();
+  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
+}
+
+/** Quitting closes the service first (its lake, engines, runs), then disposes the root. */
+function closeOnQuit(wb: Workbench): void {
   // The service closes asynchronously (engines, watcher, background runs): hold the quit until
   // it has, then quit for real.
   let serviceClosed = false;
@@ -162,7 +207,7 @@ function main(): void {
     event.preventDefault();
     if (closing) return;
     closing = true;
-    Promise.resolve(service.dispose())
+    Promise.resolve(wb.service.dispose())
       .catch((error: unknown) => console.error('[lakehouse] the service failed to close:', error))
       .finally(() => {
         serviceClosed = true;
@@ -172,55 +217,56 @@ function main(): void {
   app.on('will-quit', () => {
     // The listeners and handlers in the root release synchronously; a failed disposer is logged,
     // never thrown, because Electron would show an error dialog while quitting.
-    root
+    wb.root
       .dispose()
       .catch((error: unknown) => console.error('[lakehouse] some resources failed to close:', error));
   });
+}
 
-  const chooseFolder = async (title: string, buttonLabel: string): Promise<string | undefined> => {
-    const parent = mainWindow?.window;
-    const options: Electron.OpenDialogOptions = {
-      title,
-      buttonLabel,
-      properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
-    };
-    const result =
-      parent !== undefined && !parent.isDestroyed()
-        ? await dialog.showOpenDialog(parent, options)
-        : await dialog.showOpenDialog(options);
-    return result.canceled ? undefined : result.filePaths[0];
-  };
+/** Once Electron is ready: session guards, the menu, the window, and the lake to open. */
+function startWhenReady(wb: Workbench): void {
+  const { root, lakes, recent } = wb;
+  root.add(installContentSecurityPolicy(session.defaultSession));
+  root.add(denyPermissions(session.defaultSession));
+  wb.menu = root.add(
+    installApplicationMenu(
+      {
+        appName: productName,
+        isDev: wb.isDev,
+        isMac: process.platform === 'darwin',
+        onOpenLake: () => {
+          void wb.chooseFolder('Open Lake', 'Open').then((dir) => (dir ? lakes.open(dir) : null));
+        },
+        onOpenRecent: (lake) => void lakes.open(lake),
+        onClearRecent: () => wb.menu?.setRecent(recent.clear()),
+        onNewSampleLake: () => {
+          void wb
+            .chooseFolder('New Sample Lake: choose an empty folder', 'Create Sample Lake')
+            .then((dir) => (dir ? lakes.createSample(dir) : null));
+        },
+      },
+      recent.list(),
+    ),
+  );
+  root.add(toDisposable(() => wb.mainWindow?.dispose()));
+  wb.openMainWindow();
+  // The window shows the lake once it is open (the service announces it with onDidChangeLake).
+  void lakes.openAtStart(process.env['LAKEHOUSE_LAKE']);
+}
 
+function main(): void {
+  if (!claimInstance()) {
+    app.quit();
+    return;
+  }
+  const { renderer, rendererUrl, isDev } = rendererSource();
+  const wb = new Workbench(renderer, rendererUrl, isDev);
+  connectService(wb);
+  watchAppEvents(wb);
+  closeOnQuit(wb);
   app
     .whenReady()
-    .then(() => {
-      root.add(installContentSecurityPolicy(session.defaultSession));
-      root.add(denyPermissions(session.defaultSession));
-      menu = root.add(
-        installApplicationMenu(
-          {
-            appName: productName,
-            isDev,
-            isMac: process.platform === 'darwin',
-            onOpenLake: () => {
-              void chooseFolder('Open Lake', 'Open').then((dir) => (dir ? lakes.open(dir) : null));
-            },
-            onOpenRecent: (lake) => void lakes.open(lake),
-            onClearRecent: () => menu?.setRecent(recent.clear()),
-            onNewSampleLake: () => {
-              void chooseFolder('New Sample Lake: choose an empty folder', 'Create Sample Lake').then(
-                (dir) => (dir ? lakes.createSample(dir) : null),
-              );
-            },
-          },
-          recent.list(),
-        ),
-      );
-      root.add(toDisposable(() => mainWindow?.dispose()));
-      openMainWindow();
-      // The window shows the lake once it is open (the service announces it with onDidChangeLake).
-      void lakes.openAtStart(process.env['LAKEHOUSE_LAKE']);
-    })
+    .then(() => startWhenReady(wb))
     .catch((error: unknown) => {
       console.error('[lakehouse] startup failed:', error);
       app.exit(1);

@@ -12,10 +12,17 @@ import type { Outcome } from '../shared/errors';
 import { toDisposable } from '../shared/disposable';
 import type { Disposable } from '../shared/disposable';
 
+/** The part of Electron's WebFrameMain the sender check reads. */
+export interface FrameLike {
+  readonly processId: number;
+  readonly routingId: number;
+  readonly url: string;
+}
+
 /** The part of an IpcMainInvokeEvent this module reads. */
 export interface InvokeEventLike {
   readonly sender: unknown;
-  readonly senderFrame: unknown;
+  readonly senderFrame: FrameLike | null;
 }
 
 /** The part of Electron's `ipcMain` this module uses. */

@@ -51,7 +51,7 @@ function fakeService(): WorkbenchService & {
   };
 }
 
-const ourFrame = { name: 'main frame' };
+const ourFrame = { processId: 1, routingId: 1, url: 'file:///app/index.html' };
 const ourSender = { id: 1 };
 const trusted: InvokeEventLike = { sender: ourSender, senderFrame: ourFrame };
 
@@ -115,7 +115,7 @@ describe('registerServiceIpc', () => {
   it('refuses calls from another frame or another web contents', async () => {
     const { service, invoke } = setup();
     for (const event of [
-      { sender: ourSender, senderFrame: { name: 'an iframe' } },
+      { sender: ourSender, senderFrame: { processId: 1, routingId: 2, url: 'file:///app/index.html' } },
       { sender: { id: 2 }, senderFrame: ourFrame },
       { sender: ourSender, senderFrame: null },
     ]) {
