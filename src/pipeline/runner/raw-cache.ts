@@ -4,14 +4,19 @@
 // kept for bad lines only, which quarantine needs. DuckDB reads a list of text
 // files on one thread, so a source's files are split into one group per engine
 // thread, parsed by concurrent statements, and put back together by a view.
+// When the raw files are large next to the memory limit, the cache lives in a
+// database file in the engine's temp folder (compressed, evictable) instead.
 
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { EngineClient } from '../engine/client';
-import { quoteQualified } from '../engine/sql';
+import { quoteIdent, quoteLiteral, quoteQualified } from '../engine/sql';
 import { findSource } from '../lake/lake';
 import type { RawFile } from '../lake/raw-files';
 import { rawParseSql } from '../lake/raw-sql';
 import { inputWindow, rawFilesOn } from './inputs';
 import type { PlannedRun } from './run';
+import { bytesOf } from './schedule-jobs';
 import { WORK_SCHEMA } from './task';
 
 export interface RawCache {
@@ -30,18 +35,36 @@ export async function cacheRaw(
   signal: AbortSignal,
 ): Promise<RawCache> {
   const { inputs } = planned;
-  const threads = Math.max(1, Number((await engine.info()).settings['threads'] ?? 1) || 1);
-  const tables = new Map<string, string>();
+  const { settings } = await engine.info();
+  const threads = Math.max(1, Number(settings['threads'] ?? 1) || 1);
+  const needed = [...neededDays(planned)].map(([source, daySet]) => ({
+    source,
+    files: rawFilesOn(inputs, source, daySet),
+  }));
+  const bytes = needed.reduce((n, s) => n + s.files.reduce((m, f) => m + f.size, 0), 0);
+  const tag = runId.replace(/\W/g, '_');
   const created: string[] = [];
+  let file: string | null = null;
+  let schema = quoteIdent(WORK_SCHEMA);
+  if (bytes > bytesOf(settings['memory_limit']) / 4 && settings['temp_directory']) {
+    file = path.join(settings['temp_directory'], `raw-cache-${tag}.duckdb`);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await engine.run(`ATTACH ${quoteLiteral(file)} AS ${quoteIdent(`__lh_raw_${tag}`)}`);
+    schema = quoteQualified(`__lh_raw_${tag}`, 'main');
+  }
   const drop = async (): Promise<void> => {
     for (const obj of created.reverse()) await engine.run(`DROP ${obj}`).catch(() => undefined);
+    if (file) {
+      await engine.run(`DETACH ${quoteIdent(`__lh_raw_${tag}`)}`).catch(() => undefined);
+      for (const f of [file, `${file}.wal`]) await fs.rm(f, { force: true });
+    }
   };
+  const tables = new Map<string, string>();
   try {
-    for (const [source, daySet] of neededDays(planned)) {
+    for (const { source, files: all } of needed) {
       const def = findSource(inputs.lake, source);
-      const name = (suffix: string): string =>
-        quoteQualified(WORK_SCHEMA, `raw_${runId.replace(/\W/g, '_')}_${source}${suffix}`);
-      const groups = split(rawFilesOn(inputs, source, daySet), threads);
+      const name = (suffix: string): string => `${schema}.${quoteIdent(`raw_${tag}_${source}${suffix}`)}`;
+      const groups = split(all, threads);
       const parts = groups.map((_, i) => name(groups.length > 1 ? `_${i}` : ''));
       await Promise.all(
         groups.map(async (files, i) => {
@@ -58,10 +81,14 @@ export async function cacheRaw(
         }),
       );
       if (parts.length > 1) {
+        // The view lives in the run's schema of the main database, whichever holds the tables.
+        const view = quoteQualified(WORK_SCHEMA, `raw_${tag}_${source}`);
         await engine.run(
-          `CREATE VIEW ${name('')} AS ${parts.map((t) => `SELECT * FROM ${t}`).join(' UNION ALL ')}`,
+          `CREATE VIEW ${view} AS ${parts.map((t) => `SELECT * FROM ${t}`).join(' UNION ALL ')}`,
         );
-        created.push(`VIEW IF EXISTS ${name('')}`);
+        created.push(`VIEW IF EXISTS ${view}`);
+        tables.set(source, view);
+        continue;
       }
       tables.set(source, name(''));
     }

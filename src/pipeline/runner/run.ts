@@ -23,7 +23,7 @@ import { readState, stateKey, StateWriter } from './state';
 import type { StateRecord } from './state';
 import { batchable, runModelBatch } from './batch';
 import { cacheRaw } from './raw-cache';
-import { createLimiter, DEFAULT_BATCH, groupJobs } from './schedule-jobs';
+import { createLimiter, DEFAULT_BATCH, groupJobs, memoryBatchCap } from './schedule-jobs';
 import { runIngestTask, runModelTask, WORK_SCHEMA } from './task';
 import type { TaskEnv, TaskOutcome } from './task';
 import { appendRows, latestRowsSql, RUN_COLUMNS, workbenchTable } from './workbench';
@@ -223,7 +223,12 @@ export async function executePlanned(
       return settle(job, t0, { kind: 'failed', error: err });
     }
   };
-  const limit = createLimiter(Math.max(1, opts.concurrency ?? 2));
+  const concurrency = Math.max(1, opts.concurrency ?? 2);
+  const limit = createLimiter(concurrency);
+  const batchSize = Math.min(
+    opts.batchPartitions ?? DEFAULT_BATCH,
+    memoryBatchCap((await engine.info()).settings['memory_limit'], concurrency),
+  );
   const outcome = new Map<string, Promise<boolean>>();
   const settled = new Map<string, (ok: boolean) => void>();
   for (const job of jobs)
@@ -284,9 +289,7 @@ export async function executePlanned(
   };
   try {
     await Promise.all(
-      groupJobs(jobs, opts.batchPartitions ?? DEFAULT_BATCH, Math.max(1, opts.concurrency ?? 2)).map((g) =>
-        Array.isArray(g) ? runBatch(g) : runJob(g),
-      ),
+      groupJobs(jobs, batchSize, concurrency).map((g) => (Array.isArray(g) ? runBatch(g) : runJob(g))),
     );
   } finally {
     await writer.flush();

@@ -12,6 +12,26 @@ export interface Groupable {
 export const DEFAULT_BATCH = 32;
 
 /**
+ * A COPY … PARTITION_BY buffers a row group per open partition and thread, so
+ * a batch's memory grows with its partitions: about 256 MB per partition keeps
+ * `concurrency` batches inside DuckDB's memory limit.
+ */
+export function memoryBatchCap(memoryLimit: string | undefined, concurrency: number): number {
+  const cap = Math.floor(bytesOf(memoryLimit) / (256 * 1024 ** 2 * Math.max(1, concurrency)));
+  return Number.isFinite(cap) ? Math.max(1, cap) : DEFAULT_BATCH;
+}
+
+export /** DuckDB's memory_limit as reported ('1.8 GiB', '512.0 MiB') in bytes; Infinity when unknown. */
+function bytesOf(limit: string | undefined): number {
+  const m = /^\s*([\d.]+)\s*([KMGT]?)i?B\s*$/i.exec(limit ?? '');
+  if (!m) return Infinity;
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[
+    (m[2] ?? '').toUpperCase() as 'K'
+  ];
+  return Number(m[1]) * unit;
+}
+
+/**
  * The jobs in plan order, with the partition tasks of each batchable model
  * gathered into batches of at most `size` — and into at least `concurrency`
  * batches, so that a model's batches run side by side (one query keeps few
