@@ -72,7 +72,10 @@ export function parseCommandLine(
       strict: true,
     });
   } catch (err) {
-    throw new CliUsageError((err as Error).message.replace(/\. To specify.*$/s, '.'), command.name);
+    throw new CliUsageError(
+      (err instanceof Error ? err.message : String(err)).replace(/\. To specify.*$/s, '.'),
+      command.name,
+    );
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values['help']) return { args: {}, options: values, help: true };

@@ -22,11 +22,19 @@ interface SecretsFile {
   secrets: Record<string, string>;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function readSecrets(file: string): SecretsFile {
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SecretsFile>;
-    if (parsed.version === 1 && typeof parsed.secrets === 'object' && parsed.secrets !== null) {
-      return { version: 1, secrets: { ...parsed.secrets } };
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (isRecord(parsed) && parsed['version'] === 1 && isRecord(parsed['secrets'])) {
+      // A value that is not a string was not written by this module: it is dropped, not decrypted.
+      const entries = Object.entries(parsed['secrets']).filter(
+        (e): e is [string, string] => typeof e[1] === 'string',
+      );
+      return { version: 1, secrets: Object.fromEntries(entries) };
     }
   } catch {
     // Missing or unreadable: no saved secrets (a corrupt file is replaced on the next save).

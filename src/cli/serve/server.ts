@@ -5,7 +5,6 @@
 
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { PipelineError } from '../../pipeline';
@@ -221,7 +220,9 @@ function listen(server: http.Server, port: number, host: string): Promise<number
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
+      // A TCP listener reports an AddressInfo; a string would be a pipe or socket path.
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : port);
     });
   });
 }
