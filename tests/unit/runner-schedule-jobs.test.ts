@@ -23,13 +23,17 @@ describe('memory', () => {
 
 describe('groupJobs', () => {
   const model = (name: string): Model => ({ name }) as Model;
-  const jobs = [
+  interface TestJob {
+    key: string;
+    model?: Model;
+  }
+  const jobs: TestJob[] = [
     { key: 'raw' },
     ...Array.from({ length: 5 }, (_, i) => ({ key: `a${i}`, model: model('a') })),
     { key: 'dim' },
     ...Array.from({ length: 2 }, (_, i) => ({ key: `b${i}`, model: model('b') })),
   ];
-  const keys = (g: ({ key: string } | { key: string }[])[]): unknown[] =>
+  const keys = (g: (TestJob | TestJob[])[]): unknown[] =>
     g.map((x) => (Array.isArray(x) ? x.map((j) => j.key) : x.key));
 
   it('keeps plan order, splitting each model into at least `concurrency` batches', () => {
