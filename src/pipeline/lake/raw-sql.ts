@@ -94,7 +94,7 @@ const NUMBER_TYPES = new Set(['FLOAT', 'REAL', 'DOUBLE']);
 
 /** A JSON string's value: the text between the quotes unless it has escapes to undo. */
 function unquoted(e: string): string {
-  return `CASE WHEN contains(${e}, '\\') THEN json_extract_string(${e}, '$') ELSE ${e}[2:-2] END`;
+  return `CASE WHEN contains(${e}, '\\') THEN json_extract_string(${e}, '$') ELSE substring(${e}, 2, length(${e}) - 2) END`;
 }
 
 /** A field as json_extract_string gives it: strings unquoted, anything else as JSON text. */
