@@ -13,9 +13,9 @@ import {
   watchRaw,
   watchSettings,
 } from '../../pipeline';
-import type { RawChange } from '../../pipeline';
+import type { EngineClient, RawChange } from '../../pipeline';
 import { intOption } from '../command';
-import type { Command } from '../command';
+import type { Command, Io } from '../command';
 
 export const watchCommand: Command = {
   name: 'watch',
@@ -33,50 +33,18 @@ export const watchCommand: Command = {
   examples: ['lakehouse watch demo-lake --auto-run'],
   async run({ args, options, io, signal }) {
     const dir = args['lake'] ?? '';
-    let lake = openLake(dir);
+    const lake = openLake(dir);
     const concurrency = intOption(options['concurrency'], 'concurrency', { min: 1, max: 64 }) ?? 2;
     const autoRun = options['auto-run'] === true;
     const engine = createPipelineEngine(lake);
-    const time = (): string => new Date().toISOString().slice(11, 19);
-    let running: Promise<void> | null = null;
-    let again = false;
-    const runOnce = async (why: string): Promise<void> => {
-      const t0 = Date.now();
-      lake = openLake(dir); // models and config may have changed since the last run
-      try {
-        const s = await executeRun(lake, engine, { kind: 'run' }, { concurrency, signal });
-        io.out(
-          `${time()} run (${why}): ${s.succeeded} of ${s.tasks} tasks done, ${s.failed} failed, ${s.quarantined} bad lines quarantined in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
-        );
-        for (const f of s.failures)
-          io.out(`${time()}   failed ${f.model}${f.partition ? ` ${f.partition}` : ''}: ${f.error}\n`);
-      } catch (err) {
-        if (!signal.aborted)
-          io.out(`${time()} run (${why}) failed: ${err instanceof Error ? err.message : String(err)}\n`);
-      }
-    };
-    const trigger = (why: string): Promise<void> => {
-      if (running) {
-        again = true;
-        return running;
-      }
-      running = (async () => {
-        do {
-          again = false;
-          await runOnce(why);
-        } while (again && !signal.aborted);
-      })().finally(() => {
-        running = null;
-      });
-      return running;
-    };
+    const runs = oneRunAtATime((why) => runAndReport({ dir, engine, concurrency, io, signal }, why), signal);
     const onChange = async (batch: RawChange[]): Promise<void> => {
       for (const c of batch)
         io.out(
           `${time()} ${c.kind} ${c.source} dt=${c.dt} ${c.path.slice(lake.layout.root.length + 1)} (${c.size.toLocaleString('en-US')} bytes)\n`,
         );
       if (autoRun) {
-        await trigger('new raw data');
+        await runs.trigger('new raw data');
         return;
       }
       const p = await planRun(openLake(dir), engine, { kind: 'run' });
@@ -90,23 +58,88 @@ export const watchCommand: Command = {
       onError: (err) => io.err(`${time()} warning: ${err.message}\n`),
     });
     const spec = lake.project.schedule?.run;
-    const schedule = spec ? startSchedule(spec, () => trigger(`schedule ${spec}`)) : null;
+    const schedule = spec ? startSchedule(spec, () => runs.trigger(`schedule ${spec}`)) : null;
     io.out(
       `${time()} watching ${dir}${watcher.polling ? ` (polling: ${watcher.fileSystem ?? 'network file system'})` : ''}${autoRun ? ', auto-run on' : ''}${spec ? `, schedule ${spec}` : ''}\n`,
     );
     try {
-      if (autoRun) await trigger('start');
-      await new Promise<void>((resolve) => {
-        if (signal.aborted) resolve();
-        signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      if (autoRun) await runs.trigger('start');
+      await abortion(signal);
       io.out(`${time()} stopped watching.\n`);
       return 0;
     } finally {
       await schedule?.dispose();
       await watcher.dispose();
-      await running;
+      await runs.current();
       await engine.dispose();
     }
   },
 };
+
+const time = (): string => new Date().toISOString().slice(11, 19);
+
+/** Resolves when `signal` fires (at once when it already has). */
+function abortion(signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+interface RunContext {
+  dir: string;
+  engine: EngineClient;
+  concurrency: number;
+  io: Io;
+  signal: AbortSignal;
+}
+
+/** Brings every table up to date and prints one line for the run and one per failed task. */
+async function runAndReport(
+  { dir, engine, concurrency, io, signal }: RunContext,
+  why: string,
+): Promise<void> {
+  const t0 = Date.now();
+  const lake = openLake(dir); // models and config may have changed since the last run
+  try {
+    const s = await executeRun(lake, engine, { kind: 'run' }, { concurrency, signal });
+    io.out(
+      `${time()} run (${why}): ${s.succeeded} of ${s.tasks} tasks done, ${s.failed} failed, ${s.quarantined} bad lines quarantined in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
+    for (const f of s.failures)
+      io.out(`${time()}   failed ${f.model}${f.partition ? ` ${f.partition}` : ''}: ${f.error}\n`);
+  } catch (err) {
+    if (!signal.aborted)
+      io.out(`${time()} run (${why}) failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+}
+
+/**
+ * One run at a time: a trigger during a run asks for one more as soon as it
+ * ends (however many triggers came), and is answered when that one is done.
+ */
+function oneRunAtATime(
+  run: (why: string) => Promise<void>,
+  signal: AbortSignal,
+): { trigger(why: string): Promise<void>; current(): Promise<void> | null } {
+  let running: Promise<void> | null = null;
+  let again = false;
+  return {
+    trigger(why) {
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = (async () => {
+        do {
+          again = false;
+          await run(why);
+        } while (again && !signal.aborted);
+      })().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    current: () => running,
+  };
+}
