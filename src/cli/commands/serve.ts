@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { createWorkbenchService, openLake } from '../../pipeline';
 import { intOption } from '../command';
-import type { Command } from '../command';
+import type { Command, Io } from '../command';
 import { ensureRendererBuilt } from '../serve/renderer-build';
 import { startServer } from '../serve/server';
 
@@ -39,18 +39,7 @@ export const serveCommand: Command = {
     const lakeDir = path.resolve(args['lake'] ?? '');
     const started = performance.now();
 
-    // Ctrl-C (the CLI aborts `signal`) or SIGTERM (a supervisor, a test) stops the server.
-    let stopRequested = signal.aborted;
-    let onStop: () => void = () => undefined;
-    const stopped = new Promise<void>((resolve) => {
-      onStop = () => {
-        stopRequested = true;
-        resolve();
-      };
-    });
-    if (stopRequested) onStop();
-    signal.addEventListener('abort', onStop);
-    process.on('SIGTERM', onStop);
+    const stop = stopRequest(signal);
 
     // Publish passwords come from the environment, as for every CLI command.
     const service = createWorkbenchService();
@@ -63,38 +52,60 @@ export const serveCommand: Command = {
       const opened = service.call('lake.open', { path: lakeDir });
       opened.catch(() => undefined);
 
-      let rendererDir: string;
-      const given = options['renderer-dir'];
-      if (typeof given === 'string') {
-        rendererDir = path.resolve(given);
-      } else {
-        const build = await ensureRendererBuilt((reason) =>
-          io.err(`Building the workbench UI (${reason}); this takes a little while…\n`),
-        );
-        if (build.built !== null) {
-          io.err(`Built the UI in ${(build.built.elapsedMs / 1000).toFixed(1)} s.\n`);
-        }
-        rendererDir = build.dir;
-      }
-      if (stopRequested) return 130; // stopped during the build
+      const rendererDir = await rendererDirOf(options['renderer-dir'], io);
+      if (stop.requested()) return 130; // stopped during the build
 
       server = await startServer({ service, rendererDir, port, host, ready: opened });
       io.err(`Serving ${lakeDir}. Open:\n`);
       io.out(`${server.url}\n`);
-      const lake = await Promise.race([opened, stopped.then(() => null)]);
+      const lake = await Promise.race([opened, stop.stopped.then(() => null)]);
       if (lake === null) return 0;
       for (const p of lake.problems) io.err(`warning: ${p.subject}: ${p.message}\n`);
       io.err(
         `Lake '${lake.name}' is open (${((performance.now() - started) / 1000).toFixed(1)} s). Press Ctrl-C to stop.\n`,
       );
-      await stopped;
+      await stop.stopped;
       io.err('Stopping…\n');
       return 0;
     } finally {
-      process.off('SIGTERM', onStop);
-      signal.removeEventListener('abort', onStop);
+      stop.dispose();
       await server?.close();
       await service.dispose();
     }
   },
 };
+
+/** Ctrl-C (the CLI aborts `signal`) or SIGTERM (a supervisor, a test) stops the server. */
+function stopRequest(signal: AbortSignal): { stopped: Promise<void>; requested(): boolean; dispose(): void } {
+  let requested = signal.aborted;
+  let onStop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    onStop = () => {
+      requested = true;
+      resolve();
+    };
+  });
+  if (requested) onStop();
+  signal.addEventListener('abort', onStop);
+  process.on('SIGTERM', onStop);
+  return {
+    stopped,
+    requested: () => requested,
+    dispose() {
+      process.off('SIGTERM', onStop);
+      signal.removeEventListener('abort', onStop);
+    },
+  };
+}
+
+/** The renderer to serve: --renderer-dir as given, or out/renderer, built first when it is stale. */
+async function rendererDirOf(given: string | boolean | undefined, io: Io): Promise<string> {
+  if (typeof given === 'string') return path.resolve(given);
+  const build = await ensureRendererBuilt((reason) =>
+    io.err(`Building the workbench UI (${reason}); this takes a little while…\n`),
+  );
+  if (build.built !== null) {
+    io.err(`Built the UI in ${(build.built.elapsedMs / 1000).toFixed(1)} s.\n`);
+  }
+  return build.dir;
+}

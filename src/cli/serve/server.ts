@@ -227,6 +227,36 @@ function listen(server: http.Server, port: number, host: string): Promise<number
   });
 }
 
+/** The `upgrade` handler: a socket at EVENTS_PATH from this machine with the token joins `sockets`. */
+function acceptEvents(
+  session: Session,
+  wss: WebSocketServer,
+  sockets: Set<WebSocket>,
+): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${session.port}`);
+    if (url.pathname !== EVENTS_PATH) return refuseUpgrade(socket, 404, `Events are at ${EVENTS_PATH}.`);
+    const problem = checkAddress(req, session.port) ?? checkToken(req, url, session.token);
+    if (problem !== null) return refuseUpgrade(socket, problem.status, problem.message);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('error', () => sockets.delete(ws));
+      // The socket only pushes; anything a page sends is ignored.
+    });
+  };
+}
+
+/** Sends every service event to every open socket; disposing the subscriptions stops it. */
+function broadcastEvents(service: WorkbenchService, sockets: ReadonlySet<WebSocket>): Disposable[] {
+  return SERVICE_EVENTS.map((event) =>
+    service.on(event, (payload) => {
+      const text = JSON.stringify({ event, payload } satisfies EventMessage);
+      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+    }),
+  );
+}
+
 export async function startServer(options: ServeOptions): Promise<ServeHandle> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) {
@@ -251,26 +281,10 @@ export async function startServer(options: ServeOptions): Promise<ServeHandle> {
     });
   });
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${session.port}`);
-    if (url.pathname !== EVENTS_PATH) return refuseUpgrade(socket, 404, `Events are at ${EVENTS_PATH}.`);
-    const problem = checkAddress(req, session.port) ?? checkToken(req, url, session.token);
-    if (problem !== null) return refuseUpgrade(socket, problem.status, problem.message);
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('error', () => sockets.delete(ws));
-      // The socket only pushes; anything a page sends is ignored.
-    });
-  });
+  server.on('upgrade', acceptEvents(session, wss, sockets));
 
   session.port = await listen(server, options.port ?? 0, host);
-  const subscriptions: Disposable[] = SERVICE_EVENTS.map((event) =>
-    options.service.on(event, (payload) => {
-      const text = JSON.stringify({ event, payload } satisfies EventMessage);
-      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
-    }),
-  );
+  const subscriptions = broadcastEvents(options.service, sockets);
   const shownHost = host === '::1' ? '[::1]' : host;
 
   return {
