@@ -9,6 +9,12 @@ import type { EngineClient } from '../engine/client';
 import { quoteIdent } from '../engine/sql';
 
 const BUCKETS = 10;
+/**
+ * The query's own names for the table and its stats row; unusual so that no column of the
+ * profiled table shadows them (a column `s` would otherwise be read as the stats row).
+ */
+const ROWS = '__profile_rows';
+const STATS = '__profile_stats';
 const TOP_VALUES = 10;
 const RANGED = new Set<ColumnInfo['kind']>(['integer', 'bigint', 'decimal', 'float', 'date', 'timestamp']);
 /** Kinds without a useful order: no min/max, counted through their text form. */
@@ -36,14 +42,14 @@ function columnSql(c: ColumnInfo, i: number): { stats: string[]; histogram: stri
     composite ? `NULL AS mx${i}` : `max(${col}) AS mx${i}`,
   ];
   if (RANGED.has(c.kind)) {
-    const lo = binned(c, `s.mn${i}`);
-    const hi = binned(c, `s.mx${i}`);
+    const lo = binned(c, `${STATS}.mn${i}`);
+    const hi = binned(c, `${STATS}.mx${i}`);
     // histogram() keys are bucket upper bounds, each bucket (previous bound, bound].
-    const histogram = `CASE WHEN s.mn${i} < s.mx${i} THEN (SELECT map_entries(histogram(${binned(c, col)}, equi_width_bins(${lo}, ${hi}, ${BUCKETS}, true))) FROM t) END AS h${i}`;
+    const histogram = `CASE WHEN ${STATS}.mn${i} < ${STATS}.mx${i} THEN (SELECT map_entries(histogram(${binned(c, col)}, equi_width_bins(${lo}, ${hi}, ${BUCKETS}, true))) FROM ${ROWS}) END AS h${i}`;
     return { stats, histogram };
   }
   const text = composite ? `${col}::VARCHAR` : `${col}::VARCHAR`;
-  const histogram = `(SELECT list({'key': v, 'value': n} ORDER BY n DESC, v) FROM (SELECT ${text} AS v, count(*) AS n FROM t WHERE ${col} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP_VALUES})) AS h${i}`;
+  const histogram = `(SELECT list({'key': v, 'value': n} ORDER BY n DESC, v) FROM (SELECT ${text} AS v, count(*) AS n FROM ${ROWS} WHERE ${col} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP_VALUES})) AS h${i}`;
   return { stats, histogram };
 }
 
@@ -57,9 +63,9 @@ export async function profileTable(
   const { columns } = await engine.read(`SELECT * FROM (${select}) LIMIT 0`, options);
   if (columns.length === 0) return [];
   const parts = columns.map(columnSql);
-  const sql = `WITH t AS (${select}),
-s AS (SELECT count(*) AS n, ${parts.flatMap((p) => p.stats).join(', ')} FROM t)
-SELECT s.*, ${parts.map((p) => p.histogram).join(', ')} FROM s`;
+  const sql = `WITH ${ROWS} AS (${select}),
+${STATS} AS (SELECT count(*) AS n, ${parts.flatMap((p) => p.stats).join(', ')} FROM ${ROWS})
+SELECT ${STATS}.*, ${parts.map((p) => p.histogram).join(', ')} FROM ${STATS}`;
   const { rows } = await engine.read(sql, { ...options, maxRows: 1 });
   const row = rows[0] ?? [];
   const total = Number(row[0] ?? 0);
