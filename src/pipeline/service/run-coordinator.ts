@@ -176,7 +176,7 @@ export class RunCoordinator {
         },
       });
     } catch (err) {
-      const attached = (err as { summary?: RunSummary }).summary;
+      const attached = attachedSummary(err);
       if (attached) summary = attached;
       else if (!handle.runId) {
         // Failed before the runner recorded anything: the caller of start gets the error.
@@ -189,6 +189,17 @@ export class RunCoordinator {
       }
     }
     known(summary.runId);
+    await this.announceFinished(summary, request, handle);
+    finished();
+    void registration.current?.dispose();
+    const again = this.again;
+    this.again = null;
+    if (again !== null && !this.disposed) this.runStale(again);
+    return summary;
+  }
+
+  /** The run is over: free the lake for the next one, refresh the catalog and tell the pages. */
+  private async announceFinished(summary: RunSummary, request: RunRequest, handle: RunHandle): Promise<void> {
     this.finishActive(handle);
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = null;
@@ -200,12 +211,6 @@ export class RunCoordinator {
         `Automatic run (${handle.trigger}) ${summary.status}: ${summary.succeeded} of ${summary.tasks} tasks done, ${summary.failed} failed.`,
       );
     this.ctx.emit('onDidChangeLake', { reason: 'run', tables, sources: [] });
-    finished();
-    void registration.current?.dispose();
-    const again = this.again;
-    this.again = null;
-    if (again !== null && !this.disposed) this.runStale(again);
-    return summary;
   }
 
   private finishActive(handle: RunHandle): void {
@@ -264,4 +269,22 @@ function failedSummary(runId: string, err: unknown): RunSummary {
           },
         ],
   };
+}
+
+/** The summary the runner attaches to the error a cancelled run ends with (see runner/run.ts). */
+function attachedSummary(err: unknown): RunSummary | undefined {
+  if (typeof err !== 'object' || err === null || !('summary' in err)) return undefined;
+  const { summary } = err;
+  return isRunSummary(summary) ? summary : undefined;
+}
+
+function isRunSummary(value: unknown): value is RunSummary {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'runId' in value &&
+    typeof value.runId === 'string' &&
+    'status' in value &&
+    typeof value.status === 'string'
+  );
 }
