@@ -36,7 +36,14 @@ const bridge: LakehouseBridge = Object.freeze({
   },
   onEvent(listener: (message: EventMessage) => void): () => void {
     const handler = (_e: IpcRendererEvent, message: unknown): void => {
-      if (typeof message === 'object' && message !== null && isServiceEvent((message as EventMessage).event))
+      // Main sends only EventMessages here (ipc.ts forwardServiceEvents); the event name is checked
+      // against the contract, the payload is the service's own.
+      if (
+        typeof message === 'object' &&
+        message !== null &&
+        'event' in message &&
+        isServiceEvent(message.event)
+      )
         listener(message as EventMessage);
     };
     ipcRenderer.on(EVENT_CHANNEL, handler);
