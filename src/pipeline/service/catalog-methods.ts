@@ -15,7 +15,7 @@ import type { Handlers } from './context';
 import { lakeInfo } from './lake-methods';
 import type { LakeSession } from './session';
 import { sessionOf } from './session';
-import { modelByTable, modelsOf, tableSummary } from './tables';
+import { modelByTable, modelsOf, tableSummary, viewSummary } from './tables';
 
 export function sourceSummaries(session: LakeSession): SourceSummary[] {
   const { lake } = session;
@@ -53,18 +53,7 @@ async function catalogList(session: LakeSession): Promise<CatalogSnapshot> {
   }
   for (const m of models) {
     if (m.config.materialized !== 'view') continue;
-    tables.push({
-      schema: m.config.layer,
-      name: m.name,
-      kind: 'view',
-      version: null,
-      rows: null,
-      partitions: null,
-      partitionColumns: [],
-      sizeBytes: null,
-      lastModified: null,
-      model: m.name,
-    });
+    tables.push(viewSummary(m));
   }
   tables.sort((a, b) => `${a.schema}.${a.name}`.localeCompare(`${b.schema}.${b.name}`));
   const lake = lakeInfo(session);

@@ -19,6 +19,22 @@ import { loadProject } from '../models';
 import type { Model } from '../models';
 import type { LakeSession } from './session';
 
+/** A view model as the catalog lists it: no Delta version, size or partitions of its own. */
+export function viewSummary(model: Model): TableSummary {
+  return {
+    schema: model.config.layer,
+    name: model.name,
+    kind: 'view',
+    version: null,
+    rows: null,
+    partitions: null,
+    partitionColumns: [],
+    sizeBytes: null,
+    lastModified: null,
+    model: model.name,
+  };
+}
+
 /** The models of the lake, or none when the project does not load (the lake's problems say why). */
 export function modelsOf(session: LakeSession): Model[] {
   try {
