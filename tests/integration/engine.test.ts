@@ -1,5 +1,5 @@
 // The engine worker with real DuckDB: paging, cancel, sandbox, crash recovery,
-// progress, errors with positions, timeouts and settings.
+// progress, errors with positions, timeouts, settings, and exports of kept results.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -185,6 +185,72 @@ describe('sandbox', () => {
     const r = await explore.query("SELECT current_setting('threads')::INTEGER AS t");
     expect(r.rows).toEqual([[2]]);
   });
+});
+
+describe('export', () => {
+  it('writes a kept result with COPY inside the lake, in its row order, while editor COPY stays refused', async () => {
+    const r = await explore.query(
+      'SELECT range AS id, range::HUGEINT * 10000000000000000000 AS h FROM range(100000) ORDER BY range DESC',
+      { pageSize: 1 },
+    );
+    const target = path.join(lake, 'exports-test.parquet');
+    const written = await explore.call('export', { resultId: r.resultId, path: target, format: 'parquet' });
+    expect(written).toEqual({ rows: 100_000, bytes: fs.statSync(target).size });
+    const back = await explore.read(
+      `SELECT count(*)::INTEGER, min(id)::INTEGER, max(id)::INTEGER, typeof(any_value(h)),
+        bool_and(h = id::HUGEINT * 10000000000000000000), (SELECT id::INTEGER FROM read_parquet('${target}') LIMIT 1)
+       FROM read_parquet('${target}')`,
+    );
+    expect(back.rows).toEqual([[100_000, 0, 99_999, 'DECIMAL(38,0)', true, 99_999]]);
+    await expect(explore.query(`COPY (SELECT 1) TO '${path.join(lake, 'x.csv')}'`)).rejects.toMatchObject({
+      code: 'SANDBOX',
+    });
+    fs.rmSync(target);
+  });
+
+  it('cannot write outside the allowed folders, and leaves nothing behind', async () => {
+    const r = await explore.query('SELECT 1 AS a');
+    const target = path.join(outside, 'out.csv');
+    await expect(
+      explore.call('export', { resultId: r.resultId, path: target, format: 'csv' }),
+    ).rejects.toMatchObject({ code: 'SANDBOX' });
+    expect(fs.existsSync(target)).toBe(false);
+  });
+
+  it('says null for a result held in memory and NOT_FOUND for a released one', async () => {
+    const shown = await explore.query('PRAGMA version');
+    const target = path.join(lake, 'pragma.csv');
+    expect(
+      await explore.call('export', { resultId: shown.resultId, path: target, format: 'csv' }),
+    ).toBeNull();
+    await explore.release(shown.resultId);
+    await expect(
+      explore.call('export', { resultId: shown.resultId, path: target, format: 'csv' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(fs.existsSync(target)).toBe(false);
+  });
+
+  it('is interrupted by its AbortSignal and removes the partial file', async () => {
+    const r = await explore.query(
+      'SELECT range AS a, md5(range::VARCHAR) AS b, range / 3 AS c FROM range(8000000)',
+      { pageSize: 1 },
+    );
+    const target = path.join(lake, 'cancelled.csv');
+    const controller = new AbortController();
+    const running = explore.call(
+      'export',
+      { resultId: r.resultId, path: target, format: 'csv' },
+      { signal: controller.signal },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    controller.abort();
+    await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
+    // The worker removes the file once DuckDB has stopped writing it.
+    for (let i = 0; i < 50 && fs.existsSync(target); i++) await new Promise((res) => setTimeout(res, 100));
+    expect(fs.existsSync(target)).toBe(false);
+    expect((await explore.query('SELECT 1 AS still')).rows).toEqual([[1]]);
+    await explore.release(r.resultId);
+  }, 60_000);
 });
 
 describe('errors as data', () => {
