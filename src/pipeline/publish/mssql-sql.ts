@@ -4,7 +4,7 @@
 // swap's INSERT … SELECT with explicit styles (126/127: ISO 8601, 2: hex), so
 // no value goes through a JavaScript Date or float on the way.
 
-import { keyOrder, needsPartitionIndex } from './types';
+import { keyOrder, needsPartitionIndex, partitionColumn } from './types';
 import type { DialectSql, PartitionValue, SpecColumn, TableSpec, TargetColumn } from './types';
 
 export function quoteIdentTsql(name: string): string {
@@ -35,12 +35,6 @@ export function convertTsql(c: SpecColumn, text: string): string {
     default:
       return /^NVARCHAR/.test(c.type.sql) ? text : `CAST(${text} AS ${c.type.sql})`;
   }
-}
-
-function partitionColumn(spec: TableSpec): SpecColumn {
-  const c = spec.columns.find((col) => col.name === spec.partitionColumn);
-  if (!c) throw new Error(`partition column ${String(spec.partitionColumn)} is not published`);
-  return c;
 }
 
 function partitionLiteral(spec: TableSpec, value: string): string {

@@ -3,7 +3,7 @@
 // so PostgreSQL parses every value once; the swap moves them with a plain
 // INSERT … SELECT inside the partition's transaction.
 
-import { keyOrder, needsPartitionIndex } from './types';
+import { keyOrder, needsPartitionIndex, partitionColumn } from './types';
 import type { DialectSql, PartitionValue, SpecColumn, TableSpec } from './types';
 
 export function quoteIdentPg(name: string): string {
@@ -25,9 +25,7 @@ function stagingName(spec: TableSpec): string {
 }
 
 function partitionLiteral(spec: TableSpec, value: string): string {
-  const c = spec.columns.find((col) => col.name === spec.partitionColumn);
-  if (!c) throw new Error(`partition column ${String(spec.partitionColumn)} is not published`);
-  return `CAST(${quoteLiteralPg(value)} AS ${c.type.sql})`;
+  return `CAST(${quoteLiteralPg(value)} AS ${partitionColumn(spec).type.sql})`;
 }
 
 const columnList = (columns: readonly SpecColumn[]): string =>

@@ -106,3 +106,14 @@ export function keyOrder(spec: Pick<TableSpec, 'primaryKey' | 'partitionColumn'>
 export function needsPartitionIndex(spec: Pick<TableSpec, 'primaryKey' | 'partitionColumn'>): boolean {
   return spec.partitionColumn !== null && !spec.primaryKey.includes(spec.partitionColumn);
 }
+
+/** The spec's partition column; targets.ts requires it among the published columns, so a miss is a bug. */
+export function partitionColumn(spec: TableSpec): SpecColumn {
+  const c = spec.columns.find((col) => col.name === spec.partitionColumn);
+  if (!c) {
+    throw new Error(
+      `The publish spec of ${spec.schema}.${spec.name} lacks its partition column ${String(spec.partitionColumn)}.`,
+    );
+  }
+  return c;
+}
