@@ -3,7 +3,7 @@
 // state, data tests, Delta commits), against the floor in the same process —
 // the same transformation as plain DuckDB COPY … (FORMAT parquet, PARTITION_BY)
 // statements over the same raw files, with nothing else.
-// Run: npx tsx bench/pipeline.ts [days] [eventsPerDay] [concurrency]
+// Run: npx tsx bench/pipeline.ts [days] [eventsPerDay] [concurrency] [rounds (default 3)]
 // LH_BENCH_CACHE=<dir> keeps the generated lake there and copies it for each run
 // (generation takes longer than the benchmark itself).
 
@@ -22,65 +22,93 @@ import {
 const DAYS = Number(process.argv[2] ?? 30);
 const PER_DAY = Number(process.argv[3] ?? 200_000);
 const CONCURRENCY = Number(process.argv[4] ?? 2);
+const ROUNDS = Math.max(1, Number(process.argv[5] ?? 3));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lh-bench-pipeline-'));
 
+interface Round {
+  oursMs: number;
+  floorMs: number;
+  oursCpu: number;
+  floorCpu: number;
+}
+
 try {
-  await generate(path.join(dir, 'lake'));
-  const lake = openLake(path.join(dir, 'lake'));
-  const engine = createPipelineEngine(lake);
-  const range = fromInclusive('2024-05-01', addDays('2024-05-01', DAYS - 1));
-
-  // Floor: typed read of every JSON line (bad lines dropped), dedup, then partitioned writes.
-  const raw = path.join(lake.layout.raw, 'activity', '*', '*.jsonl');
-  const out = path.join(dir, 'floor');
-  fs.mkdirSync(out, { recursive: true });
-  const t1 = performance.now();
-  const c1 = process.cpuUsage();
-  await engine.run(`
-    CREATE TABLE floor_stg AS
-    SELECT * EXCLUDE (rn) FROM (
-      SELECT *, CAST(event_ts AS DATE) AS event_date, row_number() OVER (PARTITION BY event_id ORDER BY filename) AS rn
-      FROM read_json('${raw}', format = 'newline_delimited', ignore_errors = true, filename = true,
-        columns = {event_id: 'VARCHAR', event_type: 'VARCHAR', event_ts: 'TIMESTAMP', user_id: 'BIGINT', club_id: 'INTEGER',
-                   player_id: 'INTEGER', request_id: 'VARCHAR', pitch_id: 'VARCHAR', search_query: 'VARCHAR', session_id: 'VARCHAR', device: 'VARCHAR'})
-      WHERE event_id IS NOT NULL AND event_ts IS NOT NULL AND user_id IS NOT NULL
-    ) WHERE rn = 1;
-    COPY floor_stg TO '${out}/stg' (FORMAT parquet, PARTITION_BY (event_date));
-    COPY (SELECT club_id, event_date AS activity_date, count(DISTINCT user_id) AS active_users,
-                 count(*) FILTER (WHERE event_type = 'login') AS logins, count(*) FILTER (WHERE event_type = 'player_search') AS searches,
-                 count(*) FILTER (WHERE event_type = 'message_sent') AS messages
-          FROM floor_stg GROUP BY ALL) TO '${out}/fct' (FORMAT parquet, PARTITION_BY (activity_date));`);
-  const floorMs = performance.now() - t1;
-  const floorCpu = cpuSeconds(c1);
-
-  const t2 = performance.now();
-  const c2 = process.cpuUsage();
-  const summary = await executeRun(
-    lake,
-    engine,
-    { kind: 'backfill', models: ['stg_activity', 'fct_daily_club_activity'], range },
-    { concurrency: CONCURRENCY },
-  );
-  const oursMs = performance.now() - t2;
-  const oursCpu = cpuSeconds(c2);
+  // Each round runs on a fresh copy of the generated lake, so every backfill does the same work.
+  const template = path.join(dir, 'template');
+  await generate(template);
+  const rounds: Round[] = [];
+  for (let r = 1; r <= ROUNDS; r++) {
+    const round = await runRound(template, path.join(dir, `round-${r}`));
+    rounds.push(round);
+    console.log(
+      `round ${r}: ours ${(round.oursMs / 1000).toFixed(1)} s (cpu ${round.oursCpu.toFixed(1)} s), floor ${(round.floorMs / 1000).toFixed(1)} s (cpu ${round.floorCpu.toFixed(1)} s)`,
+    );
+  }
+  // Best of the rounds on each side: load from other work on the machine hits both sides alike.
+  const best = (k: keyof Round): number => Math.min(...rounds.map((x) => x[k]));
   const events = DAYS * PER_DAY;
+  const [oursMs, floorMs] = [best('oursMs'), best('floorMs')];
   console.log(
-    `pipeline backfill — ${summary.succeeded}/${summary.tasks} tasks, ${summary.failed} failed, ${summary.quarantined.toLocaleString('en-US')} lines quarantined`,
+    `  ours:  ${(oursMs / 1000).toFixed(1)} s, ${Math.round(events / (oursMs / 1000)).toLocaleString('en-US')} events/s (concurrency ${CONCURRENCY}, best of ${ROUNDS})`,
   );
   console.log(
-    `  ours:  ${(oursMs / 1000).toFixed(1)} s, ${Math.round(events / (oursMs / 1000)).toLocaleString('en-US')} events/s (concurrency ${CONCURRENCY})`,
-  );
-  console.log(
-    `  floor: ${(floorMs / 1000).toFixed(1)} s, ${Math.round(events / (floorMs / 1000)).toLocaleString('en-US')} events/s (plain COPY … PARTITION_BY)`,
+    `  floor: ${(floorMs / 1000).toFixed(1)} s, ${Math.round(events / (floorMs / 1000)).toLocaleString('en-US')} events/s (plain COPY … PARTITION_BY, best of ${ROUNDS})`,
   );
   console.log(`  ratio: ${(oursMs / floorMs).toFixed(2)} (goal ≤ 1.5)`);
   // CPU time (DuckDB's threads included) is the steadier figure on a machine shared with other work.
   console.log(
-    `  cpu:   ours ${oursCpu.toFixed(1)} s, floor ${floorCpu.toFixed(1)} s, ratio ${(oursCpu / floorCpu).toFixed(2)}`,
+    `  cpu:   ours ${best('oursCpu').toFixed(1)} s, floor ${best('floorCpu').toFixed(1)} s, ratio ${(best('oursCpu') / best('floorCpu')).toFixed(2)}`,
   );
-  await engine.dispose();
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function runRound(template: string, work: string): Promise<Round> {
+  fs.cpSync(template, path.join(work, 'lake'), { recursive: true });
+  const lake = openLake(path.join(work, 'lake'));
+  const engine = createPipelineEngine(lake);
+  try {
+    const range = fromInclusive('2024-05-01', addDays('2024-05-01', DAYS - 1));
+    // Floor: typed read of every JSON line (bad lines dropped), dedup, then partitioned writes.
+    const raw = path.join(lake.layout.raw, 'activity', '*', '*.jsonl');
+    const out = path.join(work, 'floor');
+    fs.mkdirSync(out, { recursive: true });
+    const t1 = performance.now();
+    const c1 = process.cpuUsage();
+    await engine.run(`
+      CREATE TABLE floor_stg AS
+      SELECT * EXCLUDE (rn) FROM (
+        SELECT *, CAST(event_ts AS DATE) AS event_date, row_number() OVER (PARTITION BY event_id ORDER BY filename) AS rn
+        FROM read_json('${raw}', format = 'newline_delimited', ignore_errors = true, filename = true,
+          columns = {event_id: 'VARCHAR', event_type: 'VARCHAR', event_ts: 'TIMESTAMP', user_id: 'BIGINT', club_id: 'INTEGER',
+                     player_id: 'INTEGER', request_id: 'VARCHAR', pitch_id: 'VARCHAR', search_query: 'VARCHAR', session_id: 'VARCHAR', device: 'VARCHAR'})
+        WHERE event_id IS NOT NULL AND event_ts IS NOT NULL AND user_id IS NOT NULL
+      ) WHERE rn = 1;
+      COPY floor_stg TO '${out}/stg' (FORMAT parquet, PARTITION_BY (event_date));
+      COPY (SELECT club_id, event_date AS activity_date, count(DISTINCT user_id) AS active_users,
+                   count(*) FILTER (WHERE event_type = 'login') AS logins, count(*) FILTER (WHERE event_type = 'player_search') AS searches,
+                   count(*) FILTER (WHERE event_type = 'message_sent') AS messages
+            FROM floor_stg GROUP BY ALL) TO '${out}/fct' (FORMAT parquet, PARTITION_BY (activity_date));`);
+    const floorMs = performance.now() - t1;
+    const floorCpu = cpuSeconds(c1);
+    const t2 = performance.now();
+    const c2 = process.cpuUsage();
+    const summary = await executeRun(
+      lake,
+      engine,
+      { kind: 'backfill', models: ['stg_activity', 'fct_daily_club_activity'], range },
+      { concurrency: CONCURRENCY },
+    );
+    const oursMs = performance.now() - t2;
+    const oursCpu = cpuSeconds(c2);
+    console.log(
+      `pipeline backfill — ${summary.succeeded}/${summary.tasks} tasks, ${summary.failed} failed, ${summary.quarantined.toLocaleString('en-US')} lines quarantined`,
+    );
+    return { oursMs, floorMs, oursCpu, floorCpu };
+  } finally {
+    await engine.dispose();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {
