@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { PipelineError } from '../../pipeline';
+import { PipelineError, UsageError } from '../../pipeline';
 import type { WebSocket } from 'ws';
 import { EVENTS_PATH, SERVICE_EVENTS, TOKEN_PARAM } from '../../shared/contract';
 import type { EventMessage, WorkbenchService } from '../../shared/contract';
@@ -260,8 +260,8 @@ function broadcastEvents(service: WorkbenchService, sockets: ReadonlySet<WebSock
 export async function startServer(options: ServeOptions): Promise<ServeHandle> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) {
-    throw new Error(
-      `lakehouse serve binds only to loopback (127.0.0.1, localhost or ::1), not '${host}': the token in the URL is the only protection, and it is sent unencrypted.`,
+    throw new UsageError(
+      `The workbench server binds only to loopback addresses, not '${host}': the token in the URL is the only protection, and it is sent unencrypted. Use --host 127.0.0.1 (the default), localhost or ::1.`,
     );
   }
   const session: Session = {
