@@ -23,7 +23,7 @@ function request(ctx: CommandContext): { target: string; table: string; from?: s
     );
   const from = dateOption(ctx.options['from'], 'from');
   const to = dateOption(ctx.options['to'], 'to');
-  if (to && !from) throw new UsageError('--to needs --from.');
+  if (to && !from) throw new UsageError('--to needs --from: give the first day too, e.g. --from 2024-05-01.');
   return { target, table, ...(from ? { from } : {}), ...(to ? { to } : {}) };
 }
 

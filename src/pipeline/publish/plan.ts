@@ -59,7 +59,7 @@ export function dialectOf(kind: PublishTargetConfig['kind']): DialectSql {
 }
 
 function rangeOf(from?: string, to?: string): Interval | undefined {
-  if (to && !from) throw new UsageError('--to needs --from.');
+  if (to && !from) throw new UsageError('A last day (to, --to) needs a first day too: give from (--from).');
   return from ? fromInclusive(from, to ?? from) : undefined;
 }
 

@@ -85,7 +85,10 @@ export class PublishRun {
   }
 
   private get db(): PublishAdapter {
-    if (!this.adapter) throw new Error('not connected');
+    if (!this.adapter)
+      throw new Error(
+        `Publish ${this.publishId} used target '${this.plan.targetName}' before connecting to it.`,
+      );
     return this.adapter;
   }
 
