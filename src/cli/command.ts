@@ -143,6 +143,20 @@ export function dateOption(value: string | boolean | undefined, name: string): s
   return value;
 }
 
+/** --from/--to as every command that takes a range of days declares them. */
+export const DAY_RANGE_OPTIONS: Record<'from' | 'to', OptionSpec> = {
+  from: { type: 'string', value: 'date', description: 'First day (inclusive).' },
+  to: { type: 'string', value: 'date', description: 'Last day (inclusive; default: --from).' },
+};
+
+/** The --from/--to days as given (each checked); a --to without --from is a usage error. */
+export function dayRangeOptions(options: CommandContext['options']): { from?: string; to?: string } {
+  const from = dateOption(options['from'], 'from');
+  const to = dateOption(options['to'], 'to');
+  if (to && !from) throw new UsageError('--to needs --from: give the first day too, e.g. --from 2024-05-01.');
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+}
+
 export function choiceOption<T extends string>(
   value: string | boolean | undefined,
   name: string,

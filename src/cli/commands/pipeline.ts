@@ -7,7 +7,7 @@
 import { CancelledError, UsageError } from '../../pipeline';
 import type { PipelinePlan, RunRequestData, WorkbenchService } from '../../shared/contract';
 import type { RunSummary, TaskProgress } from '../../shared/runs';
-import { dateOption, intOption } from '../command';
+import { DAY_RANGE_OPTIONS, dayRangeOptions, intOption } from '../command';
 import type { Command, CommandContext, OptionSpec } from '../command';
 import { withService } from '../service';
 
@@ -16,14 +16,11 @@ const json: OptionSpec = { type: 'boolean', description: 'Print a JSON summary (
 const selection: Record<string, OptionSpec> = {
   models: { type: 'string', short: 'm', value: 'a,b', description: 'Only these models (comma-separated).' },
   'with-downstream': { type: 'boolean', description: 'Also every model downstream of --models.' },
-  from: { type: 'string', value: 'date', description: 'First day (inclusive).' },
-  to: { type: 'string', value: 'date', description: 'Last day (inclusive; default: --from).' },
+  ...DAY_RANGE_OPTIONS,
 };
 
 function requestFrom(ctx: CommandContext, kind: RunRequestData['kind']): RunRequestData {
-  const from = dateOption(ctx.options['from'], 'from');
-  const to = dateOption(ctx.options['to'], 'to');
-  if (to && !from) throw new UsageError('--to needs --from.');
+  const { from, to } = dayRangeOptions(ctx.options);
   const models =
     typeof ctx.options['models'] === 'string'
       ? ctx.options['models']

@@ -7,7 +7,7 @@
 
 import { UsageError } from '../../pipeline';
 import type { PublishPreview, PublishProgress, PublishSummary } from '../../shared/contract';
-import { dateOption } from '../command';
+import { DAY_RANGE_OPTIONS, dayRangeOptions } from '../command';
 import type { Command, CommandContext } from '../command';
 import { progressReporter } from '../progress';
 import { withService } from '../service';
@@ -21,10 +21,7 @@ function request(ctx: CommandContext): { target: string; table: string; from?: s
     throw new UsageError(
       '--table is required: the lake table to publish, e.g. marts.fct_daily_club_activity.',
     );
-  const from = dateOption(ctx.options['from'], 'from');
-  const to = dateOption(ctx.options['to'], 'to');
-  if (to && !from) throw new UsageError('--to needs --from: give the first day too, e.g. --from 2024-05-01.');
-  return { target, table, ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  return { target, table, ...dayRangeOptions(ctx.options) };
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -106,8 +103,7 @@ export const publishCommand: Command = {
       value: 'table',
       description: 'The lake table (marts.fct_x) or its target name.',
     },
-    from: { type: 'string', value: 'date', description: 'First day (inclusive).' },
-    to: { type: 'string', value: 'date', description: 'Last day (inclusive; default: --from).' },
+    ...DAY_RANGE_OPTIONS,
     'dry-run': { type: 'boolean', description: 'Print the SQL and row counts; connect to nothing.' },
     json: { type: 'boolean', description: 'Print a JSON summary (for schedulers).' },
   },
