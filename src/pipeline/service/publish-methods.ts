@@ -117,18 +117,7 @@ export const publishHandlers: Handlers<PublishMethod> = {
         error: err instanceof Error ? err.message : String(err),
       }))
       .then((r) => {
-        const summary: PublishSummary = {
-          publishId: r.publishId,
-          target: r.target,
-          table: r.table,
-          status: r.status,
-          published: r.published,
-          skipped: r.skipped,
-          failed: r.failed,
-          rows: r.rows,
-          elapsedMs: r.elapsedMs,
-          error: r.error,
-        };
+        const summary = summaryOf(r);
         ctx.emit('onDidFinishPublish', summary);
         ctx.emit('onDidChangeLake', { reason: 'publish', tables: [LEDGER_TABLE], sources: [] });
         registration.current?.dispose();
@@ -154,3 +143,19 @@ export const publishHandlers: Handlers<PublishMethod> = {
     return { saved: await ctx.secrets.set(target, password) };
   },
 };
+
+/** Only the summary's fields: a PublishResult also carries every partition, which the event does not. */
+function summaryOf(r: PublishSummary): PublishSummary {
+  return {
+    publishId: r.publishId,
+    target: r.target,
+    table: r.table,
+    status: r.status,
+    published: r.published,
+    skipped: r.skipped,
+    failed: r.failed,
+    rows: r.rows,
+    elapsedMs: r.elapsedMs,
+    error: r.error,
+  };
+}
