@@ -208,6 +208,28 @@ describe('export', () => {
     fs.rmSync(target);
   });
 
+  it('keeps the row order on an instance without preserve_insertion_order (the pipeline)', async () => {
+    const pipeline = new EngineClient({
+      name: 'pipeline',
+      settings: defaultEngineSettings('pipeline'),
+      sandbox: null,
+    });
+    try {
+      expect((await pipeline.info()).settings['preserve_insertion_order']).toBe('false');
+      const r = await pipeline.query('SELECT range AS id FROM range(3000000) ORDER BY range DESC', {
+        pageSize: 1,
+      });
+      const target = path.join(outside, 'ordered.parquet');
+      await pipeline.call('export', { resultId: r.resultId, path: target, format: 'parquet' });
+      const check = await pipeline.read(
+        `SELECT count(*)::INTEGER, count(*) FILTER (WHERE id <> 2999999 - file_row_number)::INTEGER FROM read_parquet('${target}', file_row_number = true)`,
+      );
+      expect(check.rows).toEqual([[3_000_000, 0]]);
+    } finally {
+      await pipeline.dispose();
+    }
+  });
+
   it('cannot write outside the allowed folders, and leaves nothing behind', async () => {
     const r = await explore.query('SELECT 1 AS a');
     const target = path.join(outside, 'out.csv');

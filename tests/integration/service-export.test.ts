@@ -96,15 +96,13 @@ describe('export', () => {
       expect(ex.rows).toBe(ROWS);
       expect(ex.bytes).toBe(fs.statSync(ex.path).size);
       expect(path.dirname(ex.path)).toBe(path.join(root, 'exports'));
-      const reader =
+      // Numbered in file order: Parquet knows each row's position; a CSV is numbered by one thread.
+      const numbered =
         format === 'csv'
-          ? `read_csv(${quoteLiteral(ex.path)}, all_varchar = true, header = true)`
-          : `read_parquet(${quoteLiteral(ex.path)})`;
-      // File order is row order: a single-threaded numbering of the file as written.
+          ? `SELECT row_number() OVER () AS rn, * FROM read_csv(${quoteLiteral(ex.path)}, all_varchar = true, header = true)`
+          : `SELECT file_row_number + 1 AS rn, * FROM read_parquet(${quoteLiteral(ex.path)}, file_row_number = true)`;
       await duck.run('SET threads = 1');
-      await duck.run(
-        `CREATE OR REPLACE TEMP TABLE got AS SELECT row_number() OVER () AS rn, ${TEXT} FROM ${reader}`,
-      );
+      await duck.run(`CREATE OR REPLACE TEMP TABLE got AS SELECT rn, ${TEXT} FROM (${numbered})`);
       await duck.run('RESET threads');
       const [[n]] = (await sql('SELECT count(*)::INTEGER FROM got')) as [[number]];
       expect(n).toBe(ROWS);

@@ -20,16 +20,20 @@ function columnExpr(c: ColumnInfo, format: ExportFileFormat): string {
 }
 
 /**
- * `COPY (SELECT … FROM <table> ORDER BY rowid) TO '<path>'`. rowid is the result's own row
- * order (the table is written once, never updated).
+ * `COPY (SELECT … FROM <table>) TO '<path>'` in the result's row order. With
+ * preserve_insertion_order on (the explore instance), a scan of a table written once
+ * keeps its insertion order and so does COPY, as paging relies on too; otherwise the
+ * rows are sorted by rowid, at the cost of a sort.
  */
 export function exportCopySql(
   table: string,
   columns: readonly ColumnInfo[],
   format: ExportFileFormat,
   target: string,
+  keepsInsertionOrder: boolean,
 ): string {
   const select = columns.length === 0 ? '*' : columns.map((c) => columnExpr(c, format)).join(', ');
   const options = format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT parquet, COMPRESSION zstd';
-  return `COPY (SELECT ${select} FROM ${table} ORDER BY rowid) TO ${quoteLiteral(target)} (${options})`;
+  const order = keepsInsertionOrder ? '' : ' ORDER BY rowid';
+  return `COPY (SELECT ${select} FROM ${table}${order}) TO ${quoteLiteral(target)} (${options})`;
 }

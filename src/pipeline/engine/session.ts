@@ -62,6 +62,8 @@ export class EngineSession {
   private instance: DuckDBInstance | null = null;
   private pool: ConnectionPool | null = null;
   private sandboxed = false;
+  /** preserve_insertion_order as DuckDB reports it: exports need no sort when it is on. */
+  private keepsInsertionOrder = false;
   private readonly running = new Map<number, Running>();
   private readonly results = new Map<string, KeptResult>();
   private resultSeq = 0;
@@ -94,6 +96,7 @@ export class EngineSession {
       this.instance = instance;
       this.pool = new ConnectionPool(conns);
       this.sandboxed = args.sandbox !== null;
+      this.keepsInsertionOrder = settings['preserve_insertion_order'] === 'true';
       return { duckdbVersion: duckdbVersion(), settings };
     } catch (err) {
       throw engineErrorFrom(err, '');
@@ -192,6 +195,7 @@ export class EngineSession {
       result.columns,
       args.format,
       args.path,
+      this.keepsInsertionOrder,
     );
     try {
       await this.withConnection(ctx, (conn) => this.track(conn, ctx, sql, { start: 0 }, () => conn.run(sql)));
