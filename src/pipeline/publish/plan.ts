@@ -63,6 +63,21 @@ function rangeOf(from?: string, to?: string): Interval | undefined {
   return from ? fromInclusive(from, to ?? from) : undefined;
 }
 
+/** The lake table's current snapshot; a table not built yet is a NotFoundError saying what to do. */
+async function loadLakeTable(lake: Lake, engine: EngineClient, table: string): Promise<Snapshot> {
+  // lakehouse.yml's schema only accepts `schema.name` here.
+  const dir = path.join(lake.layout.tables, ...table.split('.'));
+  try {
+    return await loadSnapshot(localTable(dir, engine));
+  } catch (err) {
+    if (err instanceof TableNotFoundError)
+      throw new NotFoundError(
+        `The lake has no table ${table} (no Delta table at ${dir}). Run the pipeline to build it, or fix 'table' in lakehouse.yml.`,
+      );
+    throw err;
+  }
+}
+
 export async function planPublish(
   lake: Lake,
   engine: EngineClient,
@@ -70,18 +85,7 @@ export async function planPublish(
 ): Promise<PublishPlan> {
   const target = targetConfig(lake, req.target);
   const cfg = tableConfig(target, req.target, req.table);
-  const [schema, name] = cfg.table.split('.') as [string, string];
-  const dir = path.join(lake.layout.tables, schema, name);
-  let snapshot: Snapshot;
-  try {
-    snapshot = await loadSnapshot(localTable(dir, engine));
-  } catch (err) {
-    if (err instanceof TableNotFoundError)
-      throw new NotFoundError(
-        `The lake has no table ${cfg.table} (no Delta table at ${dir}). Run the pipeline to build it, or fix 'table' in lakehouse.yml.`,
-      );
-    throw err;
-  }
+  const snapshot = await loadLakeTable(lake, engine, cfg.table);
   const spec = buildSpec(
     target.kind,
     req.target,
