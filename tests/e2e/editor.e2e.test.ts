@@ -172,7 +172,12 @@ describeE2E('SQL editor', () => {
     await expect
       .poll(() => page.getByTestId('grid-notice').textContent(), T)
       .toContain('Copied 3 rows × 2 columns');
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    // Runs in the page, where `navigator` exists; the test files compile without the DOM library.
+    const copied = await page.evaluate(() =>
+      (
+        globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+      ).navigator.clipboard.readText(),
+    );
     expect(copied).toBe('9999999\t19999998\n9999998\t19999996\n9999997\t19999994');
   }, 480_000);
 

@@ -35,6 +35,8 @@ export interface RunOptions {
   batchPartitions?: number;
   signal?: AbortSignal;
   onProgress?: (p: TaskProgress) => void;
+  /** Told the run's id once the run ledger has it, before any raw file is read. */
+  onStart?: (runId: string) => void;
 }
 
 export interface PlannedRun {
@@ -122,12 +124,9 @@ export async function executePlanned(
   const signal = opts.signal ?? new AbortController().signal;
   const runs = workbenchTable(layout, 'runs', engine);
   await appendRows(runs, RUN_COLUMNS, [runRow(runId, request, started, null)], '_workbench.runs');
+  opts.onStart?.(runId);
   await engine.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(WORK_SCHEMA)}`);
   const jobs = buildJobs(planned);
-  const rawCache = await cacheRaw(planned, engine, runId, signal);
-  const rawTables = rawCache.tables;
-  const quarantined = await quarantinedPartitions(planned, engine);
-  const writer = new StateWriter(layout, engine);
   const summary: RunSummary = {
     runId,
     status: 'done',
@@ -141,6 +140,32 @@ export async function executePlanned(
     elapsedMs: 0,
     failures: [],
   };
+  let rawCache: Awaited<ReturnType<typeof cacheRaw>>;
+  let quarantined: Awaited<ReturnType<typeof quarantinedPartitions>>;
+  try {
+    rawCache = await cacheRaw(planned, engine, runId, signal);
+    quarantined = await quarantinedPartitions(planned, engine);
+  } catch (err) {
+    // Stopped before any task: the ledger still gets the run's end, so it never looks unfinished.
+    const cancelled = isCancelled(err) || signal.aborted;
+    Object.assign(summary, {
+      status: cancelled ? 'cancelled' : 'failed',
+      cancelled: cancelled ? jobs.length : 0,
+      elapsedMs: Date.now() - started,
+      failures: cancelled ? [] : [{ model: '(raw sources)', partition: null, error: errorText(err) }],
+    });
+    await appendRows(runs, RUN_COLUMNS, [runRow(runId, request, started, summary)], '_workbench.runs');
+    throw Object.assign(
+      cancelled
+        ? new CancelledError('The run was cancelled before any task started; nothing was committed.')
+        : err instanceof Error
+          ? err
+          : new Error(errorText(err)),
+      { summary },
+    );
+  }
+  const rawTables = rawCache.tables;
+  const writer = new StateWriter(layout, engine);
   let completed = 0;
   const report = (
     job: Job,
@@ -419,3 +444,7 @@ type Settled =
   | { kind: 'failed'; error: unknown }
   | { kind: 'skipped' }
   | { kind: 'cancelled' };
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

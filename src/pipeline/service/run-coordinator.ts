@@ -62,7 +62,7 @@ export class RunCoordinator {
 
   /**
    * Starts a run in the background and resolves with its id once the runner has
-   * recorded it. Fails at once when another run of this lake is going.
+   * recorded it in the run ledger (before it reads any raw file). Fails at once when another run of this lake is going.
    */
   async start(request: RunRequest, opts: { concurrency?: number; trigger?: string } = {}): Promise<string> {
     this.assertIdle();
@@ -166,6 +166,8 @@ export class RunCoordinator {
       summary = await executePlanned(planned, this.session.pipeline, request, {
         signal: handle.controller.signal,
         ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+        // The id is known once the ledger has the run: start() returns then, not after the raw parse.
+        onStart: known,
         onProgress: (p) => {
           known(p.runId);
           const key = stateKey(p.model, p.partition);
