@@ -34,6 +34,7 @@ import {
   snapshotOf,
   summaryOf,
   tableSummary,
+  viewSummary,
 } from './tables';
 
 /** What a table reference names: a stored table, or a model materialized as a view. */
@@ -161,16 +162,7 @@ async function describeView(session: LakeSession, model: Model): Promise<TableDe
   const docs = new Map(model.columns.map((c) => [c.name, c.description]));
   const cols = await columnsOf(session, await selectOf(session, { kind: 'view', model }));
   return {
-    schema: model.config.layer,
-    name: model.name,
-    kind: 'view',
-    version: null,
-    rows: null,
-    partitions: null,
-    partitionColumns: [],
-    sizeBytes: null,
-    lastModified: null,
-    model: model.name,
+    ...viewSummary(model),
     describedVersion: null,
     columns: cols.map((c) => ({ ...c, nullable: true, description: docs.get(c.name) ?? null })),
     partitionList: [],
