@@ -39,6 +39,14 @@ async function tableRows(layer: string, name: string, where = 'true'): Promise<u
   ).rows;
 }
 
+const quarantine = (): ReturnType<typeof deltaTools.localTable> =>
+  deltaTools.localTable(path.join(lake.layout.workbench, 'quarantine'), engine);
+
+async function quarantined(where: string): Promise<unknown[][]> {
+  const scan = await deltaTools.scanSql(await deltaTools.loadSnapshot(quarantine()));
+  return (await engine.read(`SELECT file, line FROM (${scan}) WHERE ${where} ORDER BY ALL`)).rows;
+}
+
 async function version(layer: string, name: string): Promise<number> {
   return (await deltaTools.loadSnapshot(deltaTools.localTable(tableDir(layer, name), engine))).version;
 }
@@ -67,6 +75,8 @@ describe('a first run', () => {
     const again = await planRun(lake, engine, { kind: 'run' });
     expect(again.plan.tasks).toEqual([]);
     expect(again.ingest).toEqual([]);
+    // Each source's bad lines of all six days went to quarantine in one commit (versions 0 … ≤ 3).
+    expect((await deltaTools.loadSnapshot(quarantine())).version).toBeLessThan(4);
   });
 
   it('equals an independent computation over the raw JSON for the complete days', async () => {
@@ -194,6 +204,29 @@ describe('late data', () => {
     expect(s.failed).toBe(0);
     expect(s.tasks).toBe(p.plan.tasks.length + p.ingest.length);
     expect((await planRun(lake, engine, { kind: 'run' })).plan.tasks).toEqual([]);
+  });
+});
+
+describe('quarantine', () => {
+  it('a fixed raw file empties its day in one commit and leaves the other days alone', async () => {
+    const day = "source = 'activity' AND arrival_date = DATE '2024-05-03'";
+    const bad = await quarantined(day);
+    const others = await quarantined(`NOT (${day})`);
+    expect(bad.length).toBeGreaterThan(0);
+    const v0 = (await deltaTools.loadSnapshot(quarantine())).version;
+    // The fix: drop the bad lines from the day's files.
+    for (const file of new Set(bad.map(([f]) => String(f)))) {
+      const drop = new Set(bad.filter(([f]) => f === file).map(([, line]) => Number(line)));
+      const full = path.join(lake.layout.root, file);
+      const lines = fs.readFileSync(full, 'utf8').split('\n');
+      fs.writeFileSync(full, lines.filter((_, i) => !drop.has(i + 1)).join('\n'));
+    }
+    const s = await executeRun(openLake(lake.layout.root), engine, { kind: 'run' });
+    expect(s.failed).toBe(0);
+    expect(s.quarantined).toBe(0);
+    expect(await quarantined(day)).toEqual([]);
+    expect(await quarantined(`NOT (${day})`)).toEqual(others);
+    expect((await deltaTools.loadSnapshot(quarantine())).version).toBe(v0 + 1);
   });
 });
 

@@ -61,42 +61,51 @@ export async function cacheRaw(
   };
   const tables = new Map<string, string>();
   try {
-    for (const { source, files: all } of needed) {
-      const def = findSource(inputs.lake, source);
-      const name = (suffix: string): string => `${schema}.${quoteIdent(`raw_${tag}_${source}${suffix}`)}`;
-      const groups = split(all, threads);
-      const parts = groups.map((_, i) => name(groups.length > 1 ? `_${i}` : ''));
-      await Promise.all(
-        groups.map(async (files, i) => {
-          const table = parts[i] ?? name('');
-          const parse = rawParseSql(
-            def,
-            files.map((f) => f.path),
-          );
-          await engine.run(
-            `CREATE TABLE ${table} AS SELECT * REPLACE (CASE WHEN _reason IS NULL THEN NULL ELSE _raw END AS _raw) FROM (${parse})`,
-            { signal },
-          );
-          created.push(`TABLE IF EXISTS ${table}`);
-        }),
-      );
-      if (parts.length > 1) {
-        // The view lives in the run's schema of the main database, whichever holds the tables.
-        const view = quoteQualified(WORK_SCHEMA, `raw_${tag}_${source}`);
-        await engine.run(
-          `CREATE VIEW ${view} AS ${parts.map((t) => `SELECT * FROM ${t}`).join(' UNION ALL ')}`,
+    // Every source at once: a small source's single statement would otherwise leave a core idle.
+    await allSettled(
+      needed.map(async ({ source, files: all }) => {
+        const def = findSource(inputs.lake, source);
+        const name = (suffix: string): string => `${schema}.${quoteIdent(`raw_${tag}_${source}${suffix}`)}`;
+        const groups = split(all, threads);
+        const parts = groups.map((_, i) => name(groups.length > 1 ? `_${i}` : ''));
+        await allSettled(
+          groups.map(async (files, i) => {
+            const table = parts[i] ?? name('');
+            const parse = rawParseSql(
+              def,
+              files.map((f) => f.path),
+            );
+            await engine.run(
+              `CREATE TABLE ${table} AS SELECT * REPLACE (CASE WHEN _reason IS NULL THEN NULL ELSE _raw END AS _raw) FROM (${parse})`,
+              { signal },
+            );
+            created.push(`TABLE IF EXISTS ${table}`);
+          }),
         );
-        created.push(`VIEW IF EXISTS ${view}`);
-        tables.set(source, view);
-        continue;
-      }
-      tables.set(source, name(''));
-    }
+        if (parts.length > 1) {
+          // The view lives in the run's schema of the main database, whichever holds the tables.
+          const view = quoteQualified(WORK_SCHEMA, `raw_${tag}_${source}`);
+          await engine.run(
+            `CREATE VIEW ${view} AS ${parts.map((t) => `SELECT * FROM ${t}`).join(' UNION ALL ')}`,
+          );
+          created.push(`VIEW IF EXISTS ${view}`);
+          tables.set(source, view);
+          return;
+        }
+        tables.set(source, name(''));
+      }),
+    );
   } catch (err) {
     await drop();
     throw err;
   }
   return { tables, drop };
+}
+
+/** Promise.all that waits for every statement, so a failure never drops tables still being made. */
+async function allSettled(work: readonly Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** The arrival days each source is read for: ingest days and the input windows of the tasks. */

@@ -24,7 +24,8 @@ import type { StateRecord } from './state';
 import { batchable, runModelBatch } from './batch';
 import { cacheRaw } from './raw-cache';
 import { createLimiter, DEFAULT_BATCH, groupJobs, memoryBatchCap } from './schedule-jobs';
-import { runIngestTask, runModelTask, WORK_SCHEMA } from './task';
+import { ingestDays, runIngestTask } from './ingest';
+import { runModelTask, WORK_SCHEMA } from './task';
 import type { TaskEnv, TaskOutcome } from './task';
 import { appendRows, latestRowsSql, RUN_COLUMNS, workbenchTable } from './workbench';
 import type { Cell } from './workbench';
@@ -391,16 +392,33 @@ function base(
 function buildJobs(planned: PlannedRun): Job[] {
   const { inputs, plan: p } = planned;
   const jobs: Job[] = [];
-  const ingestKeys = new Map<string, string[]>();
+  // A source's days are ingested by one shared write, started by whichever of its jobs runs first.
+  const ingestDaysOf = new Map<string, string[]>();
+  for (const { source, day } of planned.ingest)
+    ingestDaysOf.set(source, [...(ingestDaysOf.get(source) ?? []), day]);
+  const shared = new Map<string, Promise<Map<string, TaskOutcome>>>();
+  const ingest = async (env: TaskEnv, source: string, day: string): Promise<TaskOutcome> => {
+    let batch = shared.get(source);
+    if (!batch) {
+      batch = ingestDays(env, source, ingestDaysOf.get(source) ?? [day]);
+      shared.set(source, batch);
+    }
+    try {
+      const out = (await batch).get(day);
+      if (out) return out;
+    } catch (err) {
+      if (isCancelled(err) || env.signal.aborted) throw err;
+    }
+    // The shared write failed (or missed the day): this day alone names its own error.
+    return runIngestTask(env, source, day);
+  };
   for (const { source, day } of planned.ingest) {
-    const key = stateKey(`raw.${source}`, day);
-    ingestKeys.set(source, [...(ingestKeys.get(source) ?? []), key]);
     jobs.push({
-      key,
+      key: stateKey(`raw.${source}`, day),
       label: { model: `raw.${source}`, partition: day },
       deps: [],
       fingerprint: p.fingerprints.ingest(source, day),
-      run: (env) => runIngestTask(env, source, day),
+      run: (env) => ingest(env, source, day),
     });
   }
   const plannedKeys = new Set(p.tasks.map((t) => stateKey(t.model, t.partition)));

@@ -2,8 +2,7 @@
 // views made for it (raw sources for its arrival window, upstream tables at their
 // current snapshot), stages the result in memory, checks that every row is in
 // the partition, runs the data tests, and only then commits — so a failure
-// leaves the previous version live. An ingest task records a raw day's bad
-// lines in _workbench/quarantine, replacing whatever that day had before.
+// leaves the previous version live. Ingest tasks live in ingest.ts.
 
 import type { TestResult } from '../../shared/runs';
 import type { EngineClient } from '../engine/client';
@@ -17,7 +16,7 @@ import { localTable } from '../delta/table';
 import type { DeltaTable } from '../delta/table';
 import { requireCommitted, writeDelta } from '../delta/write';
 import { findSource } from '../lake/lake';
-import { goodRowsSql, rawParseSql, rawViewSql } from '../lake/raw-sql';
+import { goodRowsSql, rawViewSql } from '../lake/raw-sql';
 import {
   countSql,
   describeTest,
@@ -31,7 +30,6 @@ import type { Model } from '../models';
 import type { RunInputs } from './inputs';
 import { inputWindow, rawFilesOn } from './inputs';
 import { addDays } from './intervals';
-import { workbenchTable } from './workbench';
 
 export const WORK_SCHEMA = '__lh';
 
@@ -284,44 +282,4 @@ export async function runTests(
     }
   }
   return out.filter((r): r is TestResult => r !== null);
-}
-
-/** Records the bad lines of one raw arrival day, replacing that day's earlier record. */
-export async function runIngestTask(env: TaskEnv, source: string, day: string): Promise<TaskOutcome> {
-  env.phase('reading');
-  const def = findSource(env.inputs.lake, source);
-  const cached = env.rawTables.get(source);
-  const parsed = cached
-    ? `(SELECT * FROM ${cached} WHERE _arrival_date = DATE ${quoteLiteral(day)})`
-    : `(${rawParseSql(
-        def,
-        rawFilesOn(env.inputs, source, new Set([day])).map((f) => f.path),
-      )})`;
-  const root = env.inputs.lake.layout.root;
-  const table = workbenchTable(env.inputs.lake.layout, 'quarantine', env.engine);
-  const sql = `SELECT ${quoteLiteral(source)} AS source, DATE ${quoteLiteral(day)} AS arrival_date,
-      replace(_file, ${quoteLiteral(root + '/')}, '') AS file, _line AS line, _raw AS raw, _reason AS reason,
-      ${quoteLiteral(env.runId)} AS run_id, now() AS quarantined_at
-    FROM ${parsed} WHERE _reason IS NOT NULL`;
-  // A clean day with nothing quarantined before needs no commit.
-  const bad = Number(
-    (await env.engine.read(`SELECT count(*)::BIGINT FROM (${sql})`, { signal: env.signal })).rows[0]?.[0] ??
-      0,
-  );
-  if (bad === 0 && !env.quarantined.has(`${source}|${day}`))
-    return { rows: 0, outputVersion: null, tests: [], quarantined: 0 };
-  env.phase('writing');
-  const result = requireCommitted(
-    await writeDelta(table, {
-      sql,
-      mode: 'replacePartitions',
-      partitionBy: ['source', 'arrival_date'],
-      partitions: [{ source, arrival_date: day }],
-      name: '_workbench.quarantine',
-      signal: env.signal,
-    }),
-    '_workbench.quarantine',
-  );
-  const quarantined = result.status === 'committed' ? result.metrics.numOutputRows : 0;
-  return { rows: 0, outputVersion: result.version, tests: [], quarantined };
 }
