@@ -230,6 +230,95 @@ describe('quarantine', () => {
   });
 });
 
+describe('quarantine of CSV rows the reader cannot read', () => {
+  it('keeps them with file, line, text and reason, and the run goes on', async () => {
+    const file = path.join(lake.layout.raw, 'clubs', 'dt=2024-05-04', 'clubs.csv');
+    const original = fs.readFileSync(file);
+    const lines = original.toString('utf8').split('\n').filter(Boolean).length;
+    try {
+      fs.writeFileSync(
+        file,
+        Buffer.concat([
+          original,
+          Buffer.from('9001,Too,Many,Columns,1,1900,extra\n'),
+          Buffer.from([...Buffer.from('9002,Caf'), 0xe9, ...Buffer.from(',France,Ligue 1,1,1901\n')]),
+        ]),
+      );
+      const s = await executeRun(openLake(lake.layout.root), engine, { kind: 'run' });
+      expect(s.failed).toBe(0);
+      const scan = await deltaTools.scanSql(await deltaTools.loadSnapshot(quarantine()));
+      const { rows } = await engine.read(
+        `SELECT file, line::INTEGER, raw, reason FROM (${scan})
+         WHERE source = 'clubs' AND arrival_date = DATE '2024-05-04' AND reason LIKE 'malformed CSV row%' ORDER BY line`,
+      );
+      expect(rows.map(([f, line]) => [f, line])).toEqual([
+        ['raw/clubs/dt=2024-05-04/clubs.csv', lines + 1],
+        ['raw/clubs/dt=2024-05-04/clubs.csv', lines + 2],
+      ]);
+      expect(rows[0]?.[2]).toBe('9001,Too,Many,Columns,1,1900,extra');
+      expect(String(rows[0]?.[3])).toMatch(/malformed CSV row: .*Columns/);
+      expect(String(rows[1]?.[3])).toMatch(/malformed CSV row: .*(unicode|utf-8)/i);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+    expect((await executeRun(openLake(lake.layout.root), engine, { kind: 'run' })).failed).toBe(0);
+  });
+});
+
+describe('quarantine of JSON lines that are not UTF-8', () => {
+  it('keeps such a line with its number and a readable text; the rest of the file is read', async () => {
+    const dir = path.join(lake.layout.raw, 'activity', 'dt=2024-05-05');
+    const name = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl'))[0] ?? '';
+    const file = path.join(dir, name);
+    const original = fs.readFileSync(file);
+    const lines = original.toString('utf8').split('\n');
+    const bad = Buffer.from([
+      ...Buffer.from('{"event_id":"ev_latin1","search_query":"caf'),
+      0xe9,
+      ...Buffer.from('"}'),
+    ]);
+    const where = "source = 'activity' AND arrival_date = DATE '2024-05-05'";
+    expect((await executeRun(openLake(lake.layout.root), engine, { kind: 'run' })).failed).toBe(0);
+    const before = (await quarantined(where)).length;
+    try {
+      // The bad line goes in the middle, so the lines after it must keep their numbers.
+      const half = Math.floor(lines.length / 2);
+      const changed = Buffer.concat([
+        Buffer.from(lines.slice(0, half).join('\n') + '\n'),
+        bad,
+        Buffer.from('\n' + lines.slice(half).join('\n')),
+      ]);
+      fs.writeFileSync(file, changed);
+      const s = await executeRun(openLake(lake.layout.root), engine, { kind: 'run' });
+      expect(s.failed).toBe(0);
+      const scan = await deltaTools.scanSql(await deltaTools.loadSnapshot(quarantine()));
+      const { rows } = await engine.read(
+        `SELECT file, line::INTEGER, raw, reason FROM (${scan}) WHERE ${where} AND reason LIKE 'not valid UTF-8%'`,
+      );
+      expect(rows).toEqual([
+        [
+          `raw/activity/dt=2024-05-05/${name}`,
+          half + 1,
+          '{"event_id":"ev_latin1","search_query":"caf\uFFFD"}',
+          'not valid UTF-8 text: {"event_id":"ev_latin1","search_query":"caf\uFFFD"}',
+        ],
+      ]);
+      // Every other bad line of the file is still found, at its own (shifted) line number.
+      expect((await quarantined(where)).length).toBe(before + 1);
+      const others = await engine.read(
+        `SELECT line::INTEGER, raw FROM (${scan}) WHERE ${where} AND file = 'raw/activity/dt=2024-05-05/${name}' AND line <> ${half + 1}`,
+      );
+      const now = changed.toString('utf8').split('\n');
+      expect(others.rows.length).toBeGreaterThan(0);
+      for (const [line, raw] of others.rows) expect(now[Number(line) - 1]).toBe(raw);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+    expect((await executeRun(openLake(lake.layout.root), engine, { kind: 'run' })).failed).toBe(0);
+    expect((await quarantined(where)).length).toBe(before);
+  });
+});
+
 describe('failures stay contained', () => {
   it('a failing error test keeps the previous version live', async () => {
     const yml = path.join(lake.layout.models, 'stg_activity.yml');

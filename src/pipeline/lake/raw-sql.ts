@@ -11,13 +11,24 @@ export const RAW_META_COLUMNS = ['_file', '_line', '_arrival_date', '_raw', '_re
 
 const SNIPPET = 80;
 
-export function rawParseSql(source: SourceDef, files: readonly string[]): string {
+/**
+ * Where DuckDB's CSV reader puts the rows it cannot read (wrong column count,
+ * bad encoding, broken quoting): temporary tables of the statement's
+ * connection, which `csvRejectsSql` turns into bad lines. Without them those
+ * rows are skipped — fine for views of the good rows, not for quarantine.
+ */
+export interface CsvRejects {
+  table: string;
+  scan: string;
+}
+
+export function rawParseSql(source: SourceDef, files: readonly string[], rejects?: CsvRejects): string {
   if (files.length === 0) return emptySql(source);
   switch (source.format) {
     case 'jsonl':
       return jsonlSql(source, files);
     case 'csv':
-      return csvSql(source, files);
+      return csvSql(source, files, rejects);
     case 'parquet':
       return parquetSql(source, files);
   }
@@ -117,7 +128,7 @@ function jsonCast(e: string, col: SourceColumn): string {
   return `CASE WHEN starts_with(${e}, '"') THEN TRY_CAST(${unquoted(e)} AS ${col.type}) END`;
 }
 
-function csvSql(source: SourceDef, files: readonly string[]): string {
+function csvSql(source: SourceDef, files: readonly string[], rejects?: CsvRejects): string {
   const names = source.columns.map((c) => c.name);
   const typed = source.columns.map((c) => `${castText(quoteIdent(c.name), c)} AS ${quoteIdent(c.name)}`);
   const rawText = `concat_ws(${quoteLiteral(source.csv.delimiter)}, ${names.map((n) => `coalesce(${quoteIdent(n)}, '')`).join(', ')})`;
@@ -126,7 +137,13 @@ function csvSql(source: SourceDef, files: readonly string[]): string {
     `delim = ${quoteLiteral(source.csv.delimiter)}`,
     'all_varchar = true',
     'filename = true',
-    'ignore_errors = true',
+    ...(rejects
+      ? [
+          'store_rejects = true',
+          `rejects_table = ${quoteLiteral(rejects.table)}`,
+          `rejects_scan = ${quoteLiteral(rejects.scan)}`,
+        ]
+      : ['ignore_errors = true']),
     ...(source.csv.header ? [] : [`names = ${quoteList(names)}`]),
   ];
   return `SELECT _file, NULL::BIGINT AS _line, ${arrivalDate('_file')} AS _arrival_date, _raw,
@@ -143,6 +160,18 @@ FROM (
     ${source.columns.map((c, i) => `${quoteIdent(c.name)} AS _t${i}`).join(', ')},
     ${typed.join(', ')}
   FROM read_csv(${quoteList(files)}, ${options.join(', ')})
+)`;
+}
+
+/** The rows a CSV read with `rejects` could not read, as bad lines in rawParseSql's shape (one per line). */
+export function csvRejectsSql(source: SourceDef, rejects: CsvRejects): string {
+  const cols = source.columns.map((c) => `NULL::${c.type} AS ${quoteIdent(c.name)}`).join(', ');
+  return `SELECT _file, _line, ${arrivalDate('_file')} AS _arrival_date, _raw, _reason, ${cols}
+FROM (
+  SELECT s.file_path AS _file, e.line::BIGINT AS _line, e.csv_line AS _raw,
+    'malformed CSV row: ' || e.error_message AS _reason
+  FROM ${quoteIdent(rejects.table)} AS e JOIN ${quoteIdent(rejects.scan)} AS s USING (scan_id, file_id)
+  QUALIFY row_number() OVER (PARTITION BY s.file_path, e.line ORDER BY e.column_idx NULLS FIRST) = 1
 )`;
 }
 

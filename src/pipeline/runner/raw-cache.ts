@@ -8,12 +8,14 @@
 // database file in the engine's temp folder (compressed, evictable) instead.
 
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { EngineClient } from '../engine/client';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../engine/sql';
 import { findSource } from '../lake/lake';
 import type { RawFile } from '../lake/raw-files';
-import { rawParseSql } from '../lake/raw-sql';
+import { notUtf8File, restoreSql, writeUtf8Copy } from '../lake/not-utf8';
+import { csvRejectsSql, rawParseSql } from '../lake/raw-sql';
 import { inputWindow, rawFilesOn } from './inputs';
 import type { PlannedRun } from './run';
 import { bytesOf } from './schedule-jobs';
@@ -52,8 +54,10 @@ export async function cacheRaw(
     await engine.run(`ATTACH ${quoteLiteral(file)} AS ${quoteIdent(`__lh_raw_${tag}`)}`);
     schema = quoteQualified(`__lh_raw_${tag}`, 'main');
   }
+  const copyDir = path.join(settings['temp_directory'] || os.tmpdir(), `raw-utf8-${tag}`);
   const drop = async (): Promise<void> => {
     for (const obj of created.reverse()) await engine.run(`DROP ${obj}`).catch(() => undefined);
+    await fs.rm(copyDir, { recursive: true, force: true });
     if (file) {
       await engine.run(`DETACH ${quoteIdent(`__lh_raw_${tag}`)}`).catch(() => undefined);
       for (const f of [file, `${file}.wal`]) await fs.rm(f, { force: true });
@@ -71,15 +75,43 @@ export async function cacheRaw(
         await allSettled(
           groups.map(async (files, i) => {
             const table = parts[i] ?? name('');
-            const parse = rawParseSql(
-              def,
-              files.map((f) => f.path),
-            );
-            await engine.run(
-              `CREATE TABLE ${table} AS SELECT * REPLACE (CASE WHEN _reason IS NULL THEN NULL ELSE _raw END AS _raw) FROM (${parse})`,
-              { signal },
-            );
+            // CSV rows the reader cannot read land in temporary tables of the script's
+            // connection, and join the bad lines before the script drops them.
+            const rejects =
+              def.format === 'csv'
+                ? { table: `__lh_rejects_${tag}_${source}_${i}`, scan: `__lh_scans_${tag}_${source}_${i}` }
+                : undefined;
+            // A JSON-lines file that is not all UTF-8 is read from a copy with its bad lines marked.
+            const copies = new Map<string, string>();
+            const copyOf = new Map<string, string>();
             created.push(`TABLE IF EXISTS ${table}`);
+            for (;;) {
+              const parse = rawParseSql(
+                def,
+                files.map((f) => copyOf.get(f.path) ?? f.path),
+                rejects,
+              );
+              const script = [
+                `CREATE TABLE ${table} AS SELECT * REPLACE (CASE WHEN _reason IS NULL THEN NULL ELSE _raw END AS _raw) FROM (${copies.size > 0 ? restoreSql(parse, copies) : parse})`,
+                ...(rejects
+                  ? [
+                      `INSERT INTO ${table} BY NAME ${csvRejectsSql(def, rejects)}`,
+                      `DROP TABLE ${quoteIdent(rejects.table)}`,
+                      `DROP TABLE ${quoteIdent(rejects.scan)}`,
+                    ]
+                  : []),
+              ];
+              try {
+                await engine.run(script.join(';\n'), { signal });
+                break;
+              } catch (err) {
+                const bad = def.format === 'jsonl' ? notUtf8File(err) : null;
+                if (!bad || copyOf.has(bad) || copies.has(bad)) throw err;
+                const copy = await writeUtf8Copy(bad, path.join(copyDir, `${source}-${i}-${copies.size}`));
+                copies.set(copy, bad);
+                copyOf.set(bad, copy);
+              }
+            }
           }),
         );
         if (parts.length > 1) {
