@@ -7,6 +7,7 @@ import { settingsSql, validateEngineSettings } from '../../src/pipeline/engine/s
 import { quoteIdent, quoteList, quoteLiteral } from '../../src/pipeline/engine/sql';
 import { splitStatements } from '../../src/pipeline/engine/statements';
 import { isoLocal, isoZoned } from '../../src/pipeline/engine/values';
+import { notUtf8File } from '../../src/pipeline/lake/not-utf8';
 import { ConfigError, EngineError, fromWire, NotFoundError, toWire } from '../../src/pipeline/errors';
 import { isWireError } from '../../src/shared/errors';
 
@@ -81,6 +82,20 @@ describe('engineErrorFrom', () => {
     ['Out of Memory Error: could not allocate', 'SQL'],
   ])('classifies %j as %s', (message, code) => {
     expect(engineErrorFrom(new Error(message), '').code).toBe(code);
+  });
+
+  it('says what a file that is not UTF-8 needs, naming it', () => {
+    const err = engineErrorFrom(
+      new Error(
+        "Invalid Input Error: read_text: could not read content of file '/lake/raw/a/dt=2024-05-01/x.jsonl' as valid UTF-8 encoded text. You may want to use read_blob instead.",
+      ),
+      'select * from raw.a',
+    );
+    expect(err.code).toBe('SQL');
+    expect(err.message).toMatch(
+      /^The file '\/lake\/raw\/a\/dt=2024-05-01\/x.jsonl' is not UTF-8 text.*iconv/,
+    );
+    expect(notUtf8File(err)).toBe('/lake/raw/a/dt=2024-05-01/x.jsonl');
   });
 
   it('drops the LINE snippet from the message and keeps the kind', () => {

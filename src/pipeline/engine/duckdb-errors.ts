@@ -46,6 +46,15 @@ export function engineErrorFrom(err: unknown, sql: string, origin: SqlOrigin = {
       { kind },
     );
   }
+  const notUtf8 = /could not read content of file '(.+?)' as valid UTF-8/.exec(text)?.[1];
+  if (notUtf8) {
+    // DuckDB's own advice (read_blob) gives bytes, not lines: say what the file needs instead.
+    return new EngineError(
+      'SQL',
+      `The file '${notUtf8}' is not UTF-8 text, so it cannot be read as text. Re-encode it as UTF-8 (for example \`iconv -f latin1 -t utf-8\`); runs of the pipeline quarantine its lines that are not UTF-8 and read the rest.`,
+      { kind },
+    );
+  }
   const position = positionFrom(text, sql, origin);
   const details: { kind: string; position?: SqlPosition } = { kind };
   if (position) details.position = position;

@@ -15,10 +15,13 @@ const MARK = '\u0000lakehouse:not-utf8\u0000';
 /** MARK in SQL: a NUL cannot be written inside a string literal. */
 const MARK_SQL = "chr(0) || 'lakehouse:not-utf8' || chr(0)";
 
-/** The file read_text refused for not being UTF-8, from DuckDB's error; null for any other error. */
+/** The file read_text refused for not being UTF-8, from the engine's error (or DuckDB's); null for any other error. */
 export function notUtf8File(err: unknown): string | null {
   const message = err instanceof Error ? err.message : String(err);
-  return /could not read content of file '(.+?)' as valid UTF-8/.exec(message)?.[1] ?? null;
+  const found =
+    /^The file '(.+?)' is not UTF-8 text/.exec(message) ??
+    /could not read content of file '(.+?)' as valid UTF-8/.exec(message);
+  return found?.[1] ?? null;
 }
 
 /**
