@@ -18,13 +18,10 @@ import type { DeltaTable } from '../delta/table';
 import type { WrittenFile } from '../delta/write-files';
 import { writeDeltaPartitions } from '../delta/write-partitions';
 import type { WriteColumn } from '../delta/write-schema';
-import { findSource } from '../lake/lake';
-import { goodRowsSql, rawViewSql } from '../lake/raw-sql';
 import { modelTableDir, readsItself, renderModel } from '../models';
 import type { Model } from '../models';
-import { inputWindow, rawFilesOn } from './inputs';
 import { addDays } from './intervals';
-import { refSelect, runTests, TaskFailedError, WORK_SCHEMA } from './task';
+import { refSelect, runTests, sourceSql, TaskFailedError, WORK_SCHEMA } from './task';
 import type { TaskEnv, TaskOutcome } from './task';
 
 export type BatchOutcome = { ok: true; out: TaskOutcome } | { ok: false; error: unknown };
@@ -130,16 +127,6 @@ export async function runModelBatch(
       await env.engine.run(drops.join(';\n')).catch(() => undefined);
     }
   }
-}
-
-/** A source as one partition of the model reads it: the run's parsed lines of its arrival window. */
-function sourceSql(env: TaskEnv, model: Model, source: string, day: string): string {
-  const def = findSource(env.inputs.lake, source);
-  const days = inputWindow(model, day);
-  const cached = env.rawTables.get(source);
-  if (cached) return goodRowsSql(def, cached, { from: days[0] ?? day, to: days[days.length - 1] ?? day });
-  const files = rawFilesOn(env.inputs, source, new Set(days)).map((f) => f.path);
-  return rawViewSql(def, files);
 }
 
 /** The partition's rows, stopping the query at the first row outside the partition (or a non-DATE column). */

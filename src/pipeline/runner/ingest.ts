@@ -7,9 +7,7 @@
 
 import { quoteLiteral } from '../engine/sql';
 import { requireCommitted, writeDelta } from '../delta/write';
-import { findSource } from '../lake/lake';
-import { rawParseSql } from '../lake/raw-sql';
-import { rawFilesOn } from './inputs';
+import { cachedRaw } from './task';
 import type { TaskEnv, TaskOutcome } from './task';
 import { workbenchTable } from './workbench';
 
@@ -45,13 +43,7 @@ export async function ingestDays(
   days: readonly string[],
 ): Promise<Map<string, TaskOutcome>> {
   env.phase('reading');
-  const cached = env.rawTables.get(source);
-  const relation = cached
-    ? `(SELECT * FROM ${cached})`
-    : `(${rawParseSql(
-        findSource(env.inputs.lake, source),
-        rawFilesOn(env.inputs, source, new Set(days)).map((f) => f.path),
-      )})`;
+  const relation = `(SELECT * FROM ${cachedRaw(env, source)})`;
   const bad = await badCounts(env, quarantineSql(env, source, relation, days));
   const touched = days.filter((d) => (bad.get(d) ?? 0) > 0 || env.quarantined.has(`${source}|${d}`));
   const out = new Map<string, TaskOutcome>();

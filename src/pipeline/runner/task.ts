@@ -16,7 +16,7 @@ import { localTable } from '../delta/table';
 import type { DeltaTable } from '../delta/table';
 import { requireCommitted, writeDelta } from '../delta/write';
 import { findSource } from '../lake/lake';
-import { goodRowsSql, rawViewSql } from '../lake/raw-sql';
+import { goodRowsSql } from '../lake/raw-sql';
 import {
   countSql,
   describeTest,
@@ -28,7 +28,7 @@ import {
 } from '../models';
 import type { Model } from '../models';
 import type { RunInputs } from './inputs';
-import { inputWindow, rawFilesOn } from './inputs';
+import { inputWindow } from './inputs';
 import { addDays } from './intervals';
 
 export const WORK_SCHEMA = '__lh';
@@ -78,20 +78,8 @@ export async function runModelTask(
   const call = { signal: env.signal };
   try {
     env.phase('reading');
-    const window = partition ? new Set(inputWindow(model, partition)) : null;
     for (const s of model.sources) {
-      const def = findSource(env.inputs.lake, s);
-      const cached = env.rawTables.get(s);
-      const days = partition ? inputWindow(model, partition) : null;
-      const range = days
-        ? { from: days[0] ?? partition ?? '', to: days[days.length - 1] ?? partition ?? '' }
-        : undefined;
-      const sql = cached
-        ? goodRowsSql(def, cached, range)
-        : rawViewSql(
-            def,
-            rawFilesOn(env.inputs, s, window).map((f) => f.path),
-          );
+      const sql = sourceSql(env, model, s, partition);
       await env.engine.run(`CREATE OR REPLACE VIEW ${rel(`src_${s}`)} AS ${sql}`, call);
       created.push(`VIEW ${rel(`src_${s}`)}`);
     }
@@ -157,6 +145,22 @@ export async function runModelTask(
         .catch(() => undefined);
     }
   }
+}
+
+/** The run's parsed lines of `source` (rawParseSql shape); every source a run reads is cached. */
+export function cachedRaw(env: TaskEnv, source: string): string {
+  const cached = env.rawTables.get(source);
+  if (!cached) throw new PipelineError('INTERNAL', `The run did not read raw source '${source}'.`);
+  return cached;
+}
+
+/** A source as a task of `model` reads it: the good rows of its partition's arrival window (all of them for a table). */
+export function sourceSql(env: TaskEnv, model: Model, source: string, partition: string | null): string {
+  const days = partition ? inputWindow(model, partition) : null;
+  const range = days
+    ? { from: days[0] ?? partition ?? '', to: days[days.length - 1] ?? partition ?? '' }
+    : undefined;
+  return goodRowsSql(findSource(env.inputs.lake, source), cachedRaw(env, source), range);
 }
 
 /** An upstream model as of now; partitioned upstreams only over the partition's input window. */
