@@ -9,6 +9,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { code } from '../helpers/outcome';
 import { createWorkbenchService, initLake } from '../../src/pipeline';
 import type { EventOf, WorkbenchService } from '../../src/shared/contract';
 import { quoteLiteral } from '../../src/pipeline/engine/sql';
@@ -21,15 +22,6 @@ const progress: EventOf<'onDidProgressExport'>[] = [];
 
 async function sql(text: string): Promise<unknown[][]> {
   return (await duck.runAndReadAll(text)).getRowsJson() as unknown[][];
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (err) {
-    return (err as { code?: string }).code ?? 'no code';
-  }
 }
 
 /** Files left in a folder tree (the exports and the engine's scratch folder). */

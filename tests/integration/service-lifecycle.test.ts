@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { code } from '../helpers/outcome';
 import { createWorkbenchService, environmentSecrets } from '../../src/pipeline';
 import type { RunSummary } from '../../src/shared/runs';
 
@@ -14,15 +15,6 @@ beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'lh-service-life-'));
 });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (err) {
-    return (err as { code?: string }).code ?? 'no code';
-  }
-}
 
 describe('the service lifecycle', () => {
   it('has no lake at first, creates and opens a sample lake, and switches lakes cancelling the run', async () => {

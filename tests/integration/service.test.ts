@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { code } from '../helpers/outcome';
 import { createWorkbenchService, initLake } from '../../src/pipeline';
 import type { EventOf, ServiceEvent, WorkbenchService } from '../../src/shared/contract';
 import { quoteLiteral } from '../../src/pipeline/engine/sql';
@@ -71,15 +72,6 @@ function next<E extends ServiceEvent>(
       resolve(p);
     });
   });
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (err) {
-    return (err as { code?: string }).code ?? 'no code';
-  }
 }
 
 const FACT = 'marts.fct_daily_club_activity';
