@@ -49,8 +49,8 @@ export async function writeUtf8Copy(file: string, dir: string): Promise<string> 
 }
 
 /** `relation` (rawParseSql shape) with the copies' rows named after their files, and their marked lines' reason. */
-export function restoreSql(relation: string, copies: ReadonlyMap<string, string>): string {
-  const files = [...copies].map(([copy, file]) => `WHEN ${quoteLiteral(copy)} THEN ${quoteLiteral(file)}`);
+export function restoreSql(relation: string, copyOf: ReadonlyMap<string, string>): string {
+  const files = [...copyOf].map(([file, copy]) => `WHEN ${quoteLiteral(copy)} THEN ${quoteLiteral(file)}`);
   const marked = `starts_with(_raw, ${MARK_SQL})`;
   const text = `substring(_raw, ${MARK.length + 1})`;
   return `SELECT * REPLACE (

@@ -10,6 +10,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { SourceDef } from '../config/sources';
 import type { EngineClient } from '../engine/client';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../engine/sql';
 import { findSource } from '../lake/lake';
@@ -75,43 +76,12 @@ export async function cacheRaw(
         await allSettled(
           groups.map(async (files, i) => {
             const table = parts[i] ?? name('');
-            // CSV rows the reader cannot read land in temporary tables of the script's
-            // connection, and join the bad lines before the script drops them.
-            const rejects =
-              def.format === 'csv'
-                ? { table: `__lh_rejects_${tag}_${source}_${i}`, scan: `__lh_scans_${tag}_${source}_${i}` }
-                : undefined;
-            // A JSON-lines file that is not all UTF-8 is read from a copy with its bad lines marked.
-            const copies = new Map<string, string>();
-            const copyOf = new Map<string, string>();
             created.push(`TABLE IF EXISTS ${table}`);
-            for (;;) {
-              const parse = rawParseSql(
-                def,
-                files.map((f) => copyOf.get(f.path) ?? f.path),
-                rejects,
-              );
-              const script = [
-                `CREATE TABLE ${table} AS SELECT * REPLACE (CASE WHEN _reason IS NULL THEN NULL ELSE _raw END AS _raw) FROM (${copies.size > 0 ? restoreSql(parse, copies) : parse})`,
-                ...(rejects
-                  ? [
-                      `INSERT INTO ${table} BY NAME ${csvRejectsSql(def, rejects)}`,
-                      `DROP TABLE ${quoteIdent(rejects.table)}`,
-                      `DROP TABLE ${quoteIdent(rejects.scan)}`,
-                    ]
-                  : []),
-              ];
-              try {
-                await engine.run(script.join(';\n'), { signal });
-                break;
-              } catch (err) {
-                const bad = def.format === 'jsonl' ? notUtf8File(err) : null;
-                if (!bad || copyOf.has(bad) || copies.has(bad)) throw err;
-                const copy = await writeUtf8Copy(bad, path.join(copyDir, `${source}-${i}-${copies.size}`));
-                copies.set(copy, bad);
-                copyOf.set(bad, copy);
-              }
-            }
+            await parseInto(engine, table, def, files, {
+              scratch: `${tag}_${source}_${i}`,
+              copyDir: path.join(copyDir, `${source}-${i}`),
+              signal,
+            });
           }),
         );
         if (parts.length > 1) {
@@ -132,6 +102,52 @@ export async function cacheRaw(
     throw err;
   }
   return { tables, drop };
+}
+
+/**
+ * Creates `table` from the parsed lines of `files`. CSV rows the reader cannot
+ * read land in temporary tables of the script's connection and join the bad
+ * lines before the script drops them. A JSON-lines file that is not all UTF-8
+ * is read again from a copy with its bad lines marked (see not-utf8.ts).
+ */
+async function parseInto(
+  engine: EngineClient,
+  table: string,
+  def: SourceDef,
+  files: readonly RawFile[],
+  opts: { scratch: string; copyDir: string; signal: AbortSignal },
+): Promise<void> {
+  const rejects =
+    def.format === 'csv'
+      ? { table: `__lh_rejects_${opts.scratch}`, scan: `__lh_scans_${opts.scratch}` }
+      : undefined;
+  const copyOf = new Map<string, string>();
+  for (;;) {
+    const parse = rawParseSql(
+      def,
+      files.map((f) => copyOf.get(f.path) ?? f.path),
+      rejects,
+    );
+    const script = [
+      `CREATE TABLE ${table} AS SELECT * REPLACE (CASE WHEN _reason IS NULL THEN NULL ELSE _raw END AS _raw) FROM (${copyOf.size > 0 ? restoreSql(parse, copyOf) : parse})`,
+      ...(rejects
+        ? [
+            `INSERT INTO ${table} BY NAME ${csvRejectsSql(def, rejects)}`,
+            `DROP TABLE ${quoteIdent(rejects.table)}`,
+            `DROP TABLE ${quoteIdent(rejects.scan)}`,
+          ]
+        : []),
+    ];
+    try {
+      await engine.run(script.join(';\n'), { signal: opts.signal });
+      return;
+    } catch (err) {
+      const bad = def.format === 'jsonl' ? notUtf8File(err) : null;
+      // A file refused again (or a copy refused) is not for a copy to fix.
+      if (!bad || copyOf.has(bad) || [...copyOf.values()].includes(bad)) throw err;
+      copyOf.set(bad, await writeUtf8Copy(bad, path.join(opts.copyDir, String(copyOf.size))));
+    }
+  }
 }
 
 /** Promise.all that waits for every statement, so a failure never drops tables still being made. */
